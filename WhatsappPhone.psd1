@@ -1,0 +1,30 @@
+@{
+    # The version is stamped from Directory.Build.props by build.ps1; keep this one as a placeholder.
+    ModuleVersion        = '0.0.0'
+    RootModule           = 'WhatsappPhone.PowerShell.dll'
+    GUID                 = '6f3c1d2e-8a4b-4f57-9c1e-2b7d5a9e4c31'
+    Author               = 'WhatsappPhone contributors'
+    CompanyName          = 'WhatsappPhone'
+    Copyright            = '(c) WhatsappPhone contributors. MIT License.'
+    Description          = 'Manage WhatsApp Business phone numbers through the Meta Graph API: list, get, register and deregister numbers, with typed output for the pipeline.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess     = @('WhatsappPhone.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Connect-WaAccount'
+        'Disconnect-WaAccount'
+        'Get-WaPhoneNumber'
+        'Register-WaPhoneNumber'
+        'Unregister-WaPhoneNumber'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('WhatsApp', 'WhatsAppBusiness', 'Meta', 'GraphAPI', 'CloudAPI', 'PhoneNumber', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            ReleaseNotes = 'See CHANGELOG.md.'
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System;
+using System.Net;
+
+namespace WhatsappPhone.Api
+{
+    /// <summary>
+    /// An error answered by the Graph API (or by something in front of it). Scripts branch on
+    /// <see cref="Code"/> and <see cref="Subcode"/>, which Graph keeps stable, rather than on the
+    /// HTTP status. Nothing secret is ever part of it: the request's token and body are not kept.
+    /// </summary>
+    public class GraphApiException : Exception
+    {
+        public GraphApiException(string message, HttpStatusCode? httpStatusCode = null, Exception? inner = null)
+            : base(message, inner)
+        {
+            HttpStatusCode = httpStatusCode;
+        }
+
+        /// <summary>The HTTP status, when a response arrived.</summary>
+        public HttpStatusCode? HttpStatusCode { get; }
+        /// <summary>Graph's error code (error.code), such as 133005; $null when the body was not a Graph error.</summary>
+        public int? Code { get; internal set; }
+        public int? Subcode { get; internal set; }
+        /// <summary>Graph's error type, such as OAuthException or GraphMethodException.</summary>
+        public string? Type { get; internal set; }
+        /// <summary>Graph's own message, without the advice this module adds to <see cref="Exception.Message"/>.</summary>
+        public string? GraphMessage { get; internal set; }
+        public string? UserTitle { get; internal set; }
+        public string? UserMessage { get; internal set; }
+        /// <summary>error_data.details, or error_data itself when Graph sent it as a string.</summary>
+        public string? Details { get; internal set; }
+        /// <summary>True when Graph said is_transient, or the code or status is one that clears by itself.</summary>
+        public bool IsTransient { get; internal set; }
+        /// <summary>The body's fbtrace_id (else the X-Fb-Trace-Id header): quote it in a support ticket to Meta.</summary>
+        public string? FbTraceId { get; internal set; }
+        /// <summary>The request, as "METHOD path" without query or secrets.</summary>
+        public string? Request { get; internal set; }
+        /// <summary>Seconds the server asked to wait (Retry-After, or estimated_time_to_regain_access).</summary>
+        public TimeSpan? RetryAfter { get; internal set; }
+
+        /// <summary>The identifier scripts match on: WaApi.&lt;code&gt;[.&lt;subcode&gt;], else WaApi.Http&lt;status&gt;.</summary>
+        public virtual string ErrorId =>
+            Code is int c ? (Subcode is int s ? $"WaApi.{c}.{s}" : $"WaApi.{c}")
+            : HttpStatusCode is HttpStatusCode h ? $"WaApi.Http{(int)h}"
+            : "WaApi.Connection";
+    }
+
+    /// <summary>The request took longer than the configured timeout.</summary>
+    public sealed class GraphTimeoutException : GraphApiException
+    {
+        public GraphTimeoutException(string message, Exception? inner = null) : base(message, null, inner)
+        {
+            IsTransient = true;
+        }
+
+        public override string ErrorId => "WaApi.Timeout";
+    }
+}

@@ -1,0 +1,108 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Text;
+using System.Text.Json;
+
+namespace WhatsappPhone.Api
+{
+    /// <summary>Turns Graph's error envelope, or a response that is not one, into a <see cref="GraphApiException"/>.</summary>
+    internal static class GraphErrors
+    {
+        /// <summary>Graph codes that clear by themselves (reference: error codes table).</summary>
+        static readonly int[] TransientCodes = { 1, 2, 4, 17, 32, 613, 80007, 80008, 131000, 131016, 133004 };
+
+        public static GraphApiException FromEnvelope(JsonElement error, HttpResponseMessage response, string request)
+        {
+            int? Int(string name) => PhoneNumberJson.Property(error, name) is { ValueKind: JsonValueKind.Number } n && n.TryGetInt32(out var i) ? i : (int?)null;
+            string? Str(string name) => PhoneNumberJson.Text(PhoneNumberJson.Property(error, name));
+
+            var code = Int("code");
+            var subcode = Int("error_subcode");
+            var graphMessage = Str("message");
+            string? details = null;
+            if (PhoneNumberJson.Property(error, "error_data") is { } data)
+                details = data.ValueKind == JsonValueKind.Object ? PhoneNumberJson.Text(PhoneNumberJson.Property(data, "details")) : PhoneNumberJson.Text(data);
+            var userMessage = Str("error_user_msg");
+
+            var message = new StringBuilder();
+            message.Append(string.IsNullOrEmpty(graphMessage) ? $"The Graph API answered HTTP {(int)response.StatusCode} with error code {code}." : graphMessage);
+            if (!string.IsNullOrEmpty(userMessage) && userMessage != graphMessage) message.Append(' ').Append(userMessage);
+            if (!string.IsNullOrEmpty(details) && details != graphMessage && details != userMessage) message.Append(" Details: ").Append(details);
+            if (Advice(code, subcode) is { } advice) message.Append(' ').Append(advice);
+
+            return new GraphApiException(message.ToString(), response.StatusCode)
+            {
+                Code = code,
+                Subcode = subcode,
+                Type = Str("type"),
+                GraphMessage = graphMessage,
+                UserTitle = Str("error_user_title"),
+                UserMessage = userMessage,
+                Details = details,
+                IsTransient = PhoneNumberJson.Property(error, "is_transient") is { ValueKind: JsonValueKind.True }
+                              || (code is int c && TransientCodes.Contains(c)),
+                FbTraceId = Str("fbtrace_id") ?? GraphClient.Header(response, "X-Fb-Trace-Id"),
+                Request = request,
+                RetryAfter = WaitHint(response),
+            };
+        }
+
+        /// <summary>An answer that is not a Graph error: an HTML page from a proxy, an empty body, a bare status.</summary>
+        public static GraphApiException FromStatus(HttpResponseMessage response, byte[] body, string request)
+        {
+            var status = (int)response.StatusCode;
+            var type = response.Content?.Headers.ContentType?.MediaType ?? "no content type";
+            var what = body.Length == 0 ? "an empty body" : $"a {type} body of {body.Length} bytes instead of a Graph JSON error";
+            var transient = status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+            return new GraphApiException(
+                $"{request} failed with HTTP {status} ({response.ReasonPhrase}) and {what}." +
+                (transient ? " This is usually a temporary fault of Graph or a proxy in between; try again shortly." : ""),
+                response.StatusCode)
+            {
+                IsTransient = transient,
+                FbTraceId = GraphClient.Header(response, "X-Fb-Trace-Id"),
+                Request = request,
+                RetryAfter = WaitHint(response),
+            };
+        }
+
+        /// <summary>What to do next, for the codes people meet most.</summary>
+        internal static string? Advice(int? code, int? subcode) => (code, subcode) switch
+        {
+            (100, 33) => "Check that you passed a phone-number ID (such as 107878721936019), not the phone number itself, and that the token may manage this account: Get-WaPhoneNumber lists the IDs of a WhatsApp Business Account.",
+            (100, 2388001) => "The display name is not approved yet: wait until NameStatus is APPROVED, then register.",
+            (190, _) => "The access token is expired or invalid: get a new one (runbooks should use a system-user token) and pass it to Connect-WaAccount or set WHATSAPP_ACCESS_TOKEN.",
+            (133005, _) => "The PIN does not match the number's two-step verification PIN: use the current PIN, or set a new one (POST /{phone-number-id} with {\"pin\"}) and register with it.",
+            (133006, _) => "The number must be verified again: request a code (request_code), confirm it (verify_code), then register.",
+            (133010, _) => "The number is not registered: register it first with Register-WaPhoneNumber.",
+            (133016, _) => "Register and deregister are limited to 10 attempts per number in 72 hours, and the number is now blocked for up to 72 hours: do not retry.",
+            _ => null,
+        };
+
+        /// <summary>Retry-After (seconds or a date), else estimated_time_to_regain_access (minutes) in X-Business-Use-Case-Usage.</summary>
+        internal static TimeSpan? WaitHint(HttpResponseMessage response)
+        {
+            var retryAfter = response.Headers.RetryAfter;
+            if (retryAfter?.Delta is TimeSpan delta) return delta;
+            if (retryAfter?.Date is DateTimeOffset date) return date - DateTimeOffset.UtcNow > TimeSpan.Zero ? date - DateTimeOffset.UtcNow : TimeSpan.Zero;
+            if (GraphClient.Header(response, "X-Business-Use-Case-Usage") is not { } usage) return null;
+            try
+            {
+                using var doc = JsonDocument.Parse(usage);
+                var minutes = 0;
+                foreach (var account in doc.RootElement.EnumerateObject())
+                    foreach (var entry in account.Value.EnumerateArray())
+                        if (PhoneNumberJson.Property(entry, "estimated_time_to_regain_access") is { ValueKind: JsonValueKind.Number } m && m.TryGetInt32(out var v))
+                            minutes = Math.Max(minutes, v);
+                return minutes > 0 ? TimeSpan.FromMinutes(minutes) : (TimeSpan?)null;
+            }
+            catch (Exception ex) when (ex is JsonException || ex is InvalidOperationException)
+            {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System;
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace WhatsappPhone.Api
+{
+    /// <summary>
+    /// Checks every value that ends up in a request, before the request exists: a bad value is a
+    /// clear ArgumentException, never a request the API has to reject (or a path it misreads).
+    /// </summary>
+    public static class GraphInput
+    {
+        public const string DefaultApiVersion = "v25.0";
+        public const string DefaultBaseUri = "https://graph.facebook.com";
+        public const int MaxIdLength = 32;
+
+        static readonly Regex Version = new Regex(@"^v\d{1,3}\.\d{1,3}$", RegexOptions.CultureInvariant);
+        static readonly Regex LooksLikePhoneNumber = new Regex(@"^\s*\+|\d[\s\-().]+\d", RegexOptions.CultureInvariant);
+
+        /// <summary>A Graph object ID: 1 to 32 ASCII digits. <paramref name="what"/> names it in the message.</summary>
+        public static string RequireId(string? value, string what, string paramName)
+        {
+            if (string.IsNullOrEmpty(value))
+                throw new ArgumentException($"A {what} is required; an empty value was given.", paramName);
+            var id = value!;
+            if (IsAsciiDigits(id) && id.Length <= MaxIdLength) return id;
+            if (LooksLikePhoneNumber.IsMatch(id) && CountDigits(id) >= 6)
+                throw new ArgumentException(
+                    $"'{id}' looks like a phone number, but a {what} is needed (a numeric ID such as 107878721936019). " +
+                    "Find it with Get-WaPhoneNumber on the WhatsApp Business Account, or in WhatsApp Manager under Phone numbers.",
+                    paramName);
+            if (IsAsciiDigits(id))
+                throw new ArgumentException($"A {what} has at most {MaxIdLength} digits; the value given has {id.Length}.", paramName);
+            throw new ArgumentException(
+                $"A {what} is made of the digits 0-9 only (such as 107878721936019); '{Shorten(id)}' is not.", paramName);
+        }
+
+        /// <summary>The two-step verification PIN: exactly six ASCII digits, kept as a string so leading zeros survive.</summary>
+        public static void RequirePin(string? pin, string paramName)
+        {
+            if (pin == null || pin.Length == 0)
+                throw new ArgumentException("A PIN is required: six digits, such as '024680'.", paramName);
+            // The message never repeats the value: a PIN is a secret even when it is wrong.
+            if (pin.Length != 6)
+                throw new ArgumentException(
+                    $"The PIN must be exactly six digits; the value given has {pin.Length} characters. " +
+                    "Pass it as a quoted string so leading zeros survive ('024680', not 024680).", paramName);
+            if (!IsAsciiDigits(pin))
+                throw new ArgumentException("The PIN must be six ASCII digits 0-9, with no spaces, letters or other characters.", paramName);
+        }
+
+        public static string RequireApiVersion(string? version, string paramName)
+        {
+            if (version != null && Version.IsMatch(version)) return version;
+            throw new ArgumentException(
+                $"'{version}' is not a Graph API version. Give it as v<major>.<minor>, such as {DefaultApiVersion}.", paramName);
+        }
+
+        /// <summary>An absolute https URI, or http to a loopback host (the local emulator). Tokens never travel in clear text elsewhere.</summary>
+        public static Uri RequireBaseUri(string? value, string paramName)
+        {
+            if (string.IsNullOrWhiteSpace(value) || !Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.IsFile || uri.IsUnc)
+                throw new ArgumentException(
+                    $"'{value}' is not an absolute URI. Give the Graph API root, such as {DefaultBaseUri}.", paramName);
+            if (uri.Scheme == Uri.UriSchemeHttps) return uri;
+            if (uri.Scheme == Uri.UriSchemeHttp)
+            {
+                if (IsLoopback(uri)) return uri;
+                throw new ArgumentException(
+                    $"Plain http is allowed only to this machine (localhost, 127.0.0.1, ::1), for the local emulator; use https for {uri.Host}.",
+                    paramName);
+            }
+            throw new ArgumentException($"The base URI must use https (or http to localhost); '{uri.Scheme}' is not supported.", paramName);
+        }
+
+        internal static bool IsLoopback(Uri uri) =>
+            uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+
+        static bool IsAsciiDigits(string s)
+        {
+            foreach (var c in s) if (c < '0' || c > '9') return false;
+            return s.Length > 0;
+        }
+
+        static int CountDigits(string s)
+        {
+            var n = 0;
+            foreach (var c in s) if (c >= '0' && c <= '9') n++;
+            return n;
+        }
+
+        static string Shorten(string s) => s.Length <= 40 ? s : s.Substring(0, 40) + "…";
+    }
+}

@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using WhatsappPhone.Models;
+
+namespace WhatsappPhone.Api
+{
+    /// <summary>The phone-number fields the module asks for, and how a Graph object becomes a <see cref="PhoneNumber"/>.</summary>
+    public static class PhoneNumberJson
+    {
+        /// <summary>The limit field was renamed in v24: asking a newer version for the old one can fail with (#100) nonexisting field.</summary>
+        public const int FirstVersionWithBusinessManagerLimit = 24;
+        const string OldLimitField = "messaging_limit_tier";
+        const string NewLimitField = "whatsapp_business_manager_messaging_limit";
+
+        static readonly string[] CommonFields =
+        {
+            "id", "display_phone_number", "verified_name", "status", "quality_rating",
+            "code_verification_status", "name_status", "new_name_status", "platform_type", "throughput",
+            "account_mode", "is_official_business_account", "is_pin_enabled", "certificate",
+            "last_onboarded_time", "health_status",
+        };
+
+        /// <summary>Graph field names that complete in -Property (documented phone-number fields).</summary>
+        public static readonly IReadOnlyList<string> KnownFields = CommonFields.Concat(new[]
+        {
+            NewLimitField, OldLimitField, "is_preverified_number", "is_on_biz_app", "new_certificate",
+            "search_visibility", "eligibility_for_api_business_global_search", "webhook_configuration",
+        }).Distinct().ToArray();
+
+        /// <summary>The default fields for a version, plus any extra ones asked for, each once.</summary>
+        public static IReadOnlyList<string> FieldsFor(int majorVersion, IEnumerable<string>? extra = null)
+        {
+            var fields = new List<string>(CommonFields)
+            {
+                majorVersion >= FirstVersionWithBusinessManagerLimit ? NewLimitField : OldLimitField,
+            };
+            if (extra != null)
+                foreach (var f in extra)
+                {
+                    var name = f.Trim();
+                    if (name.Length > 0 && !fields.Contains(name, StringComparer.Ordinal)) fields.Add(name);
+                }
+            return fields;
+        }
+
+        /// <summary>
+        /// Reads one phone-number object. Unknown fields are ignored unless named in
+        /// <paramref name="extraFields"/>, in which case they are kept as text.
+        /// </summary>
+        public static PhoneNumber Read(JsonElement e, string? businessAccountId = null, ICollection<string>? extraFields = null)
+        {
+            var n = new PhoneNumber { BusinessAccountId = businessAccountId };
+            foreach (var p in e.EnumerateObject())
+            {
+                var v = p.Value;
+                switch (p.Name)
+                {
+                    case "id": n.Id = Text(v) ?? ""; break;
+                    case "display_phone_number": n.DisplayPhoneNumber = Text(v); break;
+                    case "verified_name": n.VerifiedName = Text(v); break;
+                    case "status": n.Status = Text(v); break;
+                    case "quality_rating": n.QualityRating = Text(v); break;
+                    case NewLimitField: n.MessagingLimitTier = Text(v) ?? n.MessagingLimitTier; break;
+                    case OldLimitField: n.MessagingLimitTier ??= Text(v); break;
+                    case "code_verification_status": n.CodeVerificationStatus = Text(v); break;
+                    case "name_status": n.NameStatus = Text(v); break;
+                    case "new_name_status": n.NewNameStatus = Text(v); break;
+                    case "platform_type": n.PlatformType = Text(v); break;
+                    case "throughput": n.ThroughputLevel = v.ValueKind == JsonValueKind.Object ? Text(Property(v, "level")) : Text(v); break;
+                    case "account_mode": n.AccountMode = Text(v); break;
+                    case "is_official_business_account": n.IsOfficialBusinessAccount = Bool(v); break;
+                    case "is_pin_enabled": n.IsPinEnabled = Bool(v); break;
+                    case "certificate": n.Certificate = Text(v); break;
+                    case "last_onboarded_time": n.LastOnboardedTime = Time(Text(v)); break;
+                    case "health_status": ReadHealth(v, n); break;
+                    default:
+                        if (extraFields != null && extraFields.Contains(p.Name))
+                            (n.AdditionalFields ??= new Dictionary<string, string?>(StringComparer.Ordinal))[p.Name] = Text(v);
+                        break;
+                }
+            }
+            n.DailyMessageLimit = MessagingLimits.DailyLimit(n.MessagingLimitTier);
+            return n;
+        }
+
+        static void ReadHealth(JsonElement v, PhoneNumber n)
+        {
+            if (v.ValueKind != JsonValueKind.Object) return;
+            n.HealthStatus = Text(Property(v, "can_send_message"));
+            if (Property(v, "entities") is not { ValueKind: JsonValueKind.Array } entities) return;
+            var issues = new StringBuilder();
+            foreach (var entity in entities.EnumerateArray())
+            {
+                if (entity.ValueKind != JsonValueKind.Object || Property(entity, "errors") is not { ValueKind: JsonValueKind.Array } errors) continue;
+                foreach (var err in errors.EnumerateArray())
+                {
+                    if (issues.Length > 0) issues.Append('\n');
+                    issues.Append(Text(Property(entity, "entity_type"))).Append(' ').Append(Text(Property(entity, "id")))
+                          .Append(": ").Append(Text(Property(err, "error_code"))).Append(' ').Append(Text(Property(err, "error_description")));
+                }
+            }
+            n.HealthIssues = issues.Length > 0 ? issues.ToString() : null;
+        }
+
+        internal static JsonElement? Property(JsonElement e, string name) =>
+            e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) ? v : (JsonElement?)null;
+
+        /// <summary>A string as itself; numbers, booleans, objects and arrays as their JSON text; null as null.</summary>
+        internal static string? Text(JsonElement? v) => v switch
+        {
+            null => null,
+            { ValueKind: JsonValueKind.String } s => s.GetString(),
+            { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined } => null,
+            { } other => other.GetRawText(),
+        };
+
+        static bool? Bool(JsonElement v) => v.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.String when bool.TryParse(v.GetString(), out var b) => b,
+            _ => null,
+        };
+
+        /// <summary>Graph writes times as 2024-05-01T12:00:00+0000, an offset without a colon.</summary>
+        internal static DateTimeOffset? Time(string? s)
+        {
+            if (string.IsNullOrEmpty(s)) return null;
+            var formats = new[] { "yyyy-MM-dd'T'HH:mm:sszzz", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", "yyyy-MM-dd'T'HH:mm:ssK" };
+            if (s!.Length > 5 && (s[s.Length - 5] == '+' || s[s.Length - 5] == '-') && s.IndexOf(':', s.Length - 5) < 0)
+                s = s.Insert(s.Length - 2, ":");
+            return DateTimeOffset.TryParseExact(s, formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+                || DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out t)
+                ? t : (DateTimeOffset?)null;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using System.Management.Automation;
+using WhatsappPhone.Api;
+
+namespace WhatsappPhone.Cmdlets
+{
+    /// <summary>Graph errors as ErrorRecords: a stable FullyQualifiedErrorId (WaApi.&lt;code&gt;), a real category, the ID as target.</summary>
+    internal static class ErrorRecords
+    {
+        public static ErrorRecord FromGraph(GraphApiException ex, object? target)
+        {
+            var record = new ErrorRecord(ex, ex.ErrorId, Category(ex), target);
+            if (ex.FbTraceId != null)
+                record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = $"If this persists, quote fbtrace_id {ex.FbTraceId} to Meta support." };
+            return record;
+        }
+
+        internal static ErrorCategory Category(GraphApiException ex) => (ex.Code, ex.Subcode) switch
+        {
+            (190, _) => ErrorCategory.AuthenticationError,
+            (10, _) => ErrorCategory.PermissionDenied,
+            (int c, _) when c >= 200 && c <= 299 => ErrorCategory.PermissionDenied,
+            (131031, _) => ErrorCategory.PermissionDenied,
+            (100, 33) => ErrorCategory.ObjectNotFound,
+            (100, _) => ErrorCategory.InvalidArgument,
+            (133005, _) => ErrorCategory.InvalidArgument,
+            (133006, _) or (133010, _) or (133000, _) or (133015, _) => ErrorCategory.InvalidOperation,
+            (4, _) or (17, _) or (32, _) or (613, _) or (80007, _) or (80008, _) => ErrorCategory.LimitsExceeded,
+            (133008, _) or (133009, _) or (133016, _) => ErrorCategory.LimitsExceeded,
+            (1, _) or (2, _) or (131000, _) or (131016, _) or (133004, _) => ErrorCategory.ResourceUnavailable,
+            (null, _) when ex is GraphTimeoutException => ErrorCategory.OperationTimeout,
+            (null, _) when ex.HttpStatusCode == null => ErrorCategory.ConnectionError,
+            (null, _) when (int?)ex.HttpStatusCode == 429 => ErrorCategory.LimitsExceeded,
+            (null, _) when (int?)ex.HttpStatusCode >= 500 => ErrorCategory.ResourceUnavailable,
+            _ => ErrorCategory.InvalidResult,
+        };
+    }
+}

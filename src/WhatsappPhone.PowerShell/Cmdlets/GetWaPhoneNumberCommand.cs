@@ -1,0 +1,151 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+using System.Text;
+using WhatsappPhone.Api;
+using WhatsappPhone.Connection;
+using WhatsappPhone.Models;
+
+namespace WhatsappPhone.Cmdlets
+{
+    /// <summary>Lists the numbers of WhatsApp Business Accounts (every page), or gets numbers by ID.</summary>
+    [Cmdlet(VerbsCommon.Get, "WaPhoneNumber", DefaultParameterSetName = ListSet, SupportsPaging = true)]
+    [OutputType(typeof(PhoneNumber))]
+    public sealed class GetWaPhoneNumberCommand : WaApiCmdlet
+    {
+        const string ListSet = "List";
+        const string ByIdSet = "ById";
+
+        /// <summary>Accounts to list; default from the connection or WHATSAPP_BUSINESS_ID. Not bound from the pipeline, so a piped PhoneNumber is never re-listed.</summary>
+        [Parameter(ParameterSetName = ListSet, Position = 0)]
+        [Alias("BusinessId", "WabaId")]
+        [ValidateNotNullOrEmpty]
+        [ValidateGraphId("WhatsApp Business Account ID")]
+        public string[]? BusinessAccountId { get; set; }
+
+        [Parameter(ParameterSetName = ByIdSet, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Id")]
+        [ValidateNotNullOrEmpty]
+        [ValidateGraphId("phone-number ID")]
+        public string[] PhoneNumberId { get; set; } = Array.Empty<string>();
+
+        /// <summary>Graph fields to ask for besides the default set; those without a typed property are added as note properties.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Property { get; set; }
+
+        IReadOnlyList<string>? fields;
+        HashSet<string>? extraFields;
+        ulong skipped, written;
+
+        /// <summary>The default fields of the connection's API version, plus -Property.</summary>
+        IReadOnlyList<string> Fields => fields ??= PhoneNumberJson.FieldsFor(Settings.MajorVersion, Property);
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            if (Property != null)
+            {
+                foreach (var name in Property)
+                    if (!IsFieldName(name))
+                        ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{name}' is not a Graph field name (letters, digits and _ only, such as is_on_biz_app)."),
+                            "WaInvalidProperty", ErrorCategory.InvalidArgument, name));
+                extraFields = new HashSet<string>(Property.Select(p => p.Trim()), StringComparer.Ordinal);
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == ByIdSet)
+            {
+                foreach (var id in PhoneNumberId)
+                {
+                    if (Done) return;
+                    TryRun(id, () => Emit(Wait(Client.GetPhoneNumberAsync(id, Fields, extraFields, Cancellation))));
+                }
+                return;
+            }
+
+            string[] accounts;
+            try
+            {
+                accounts = BusinessAccountId ?? new[] { ConnectionResolver.ResolveBusinessAccountId(Context) };
+            }
+            catch (WaConnectionException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, null));
+                return;
+            }
+            foreach (var account in accounts)
+            {
+                if (Done) return;
+                List(account);
+            }
+        }
+
+        void List(string account)
+        {
+            var emittedHere = 0;
+            TryRun(account, () =>
+            {
+                var uri = Client.PhoneNumbersUri(account, Fields, PageSize(), PagingParameters.IncludeTotalCount);
+                var first = true;
+                for (var pageNumber = 1; uri != null && !Done; pageNumber++)
+                {
+                    WriteVerbose($"Reading page {pageNumber} of the numbers of WhatsApp Business Account {account}.");
+                    var page = Wait(Client.GetPhoneNumberPageAsync(uri, account, extraFields, Cancellation));
+                    if (first && PagingParameters.IncludeTotalCount)
+                        WriteObject(PagingParameters.NewTotalCount(page.TotalCount is long t ? (ulong)t : 0, page.TotalCount.HasValue ? 1.0 : 0.0));
+                    first = false;
+                    foreach (var number in page.Items)
+                    {
+                        if (Done) break;
+                        if (skipped < PagingParameters.Skip) { skipped++; continue; }
+                        Emit(number);
+                        emittedHere++;
+                    }
+                    uri = page.Next;
+                }
+            });
+            WriteVerbose($"Listed {emittedHere} numbers of WhatsApp Business Account {account}.");
+        }
+
+        bool Done => written >= PagingParameters.First;
+
+        /// <summary>Full pages, unless -First (plus what -Skip still drops) needs fewer numbers than a page holds.</summary>
+        int PageSize()
+        {
+            var wanted = PagingParameters.First - written;
+            var toSkip = PagingParameters.Skip - skipped;
+            return wanted >= GraphClient.MaxPageSize || toSkip >= GraphClient.MaxPageSize
+                ? GraphClient.MaxPageSize
+                : (int)Math.Min(GraphClient.MaxPageSize, Math.Max(1, wanted + toSkip));
+        }
+
+        void Emit(PhoneNumber number)
+        {
+            written++;
+            if (number.AdditionalFields == null)
+            {
+                WriteObject(number);
+                return;
+            }
+            var wrapped = PSObject.AsPSObject(number);
+            foreach (var pair in number.AdditionalFields)
+                wrapped.Properties.Add(new PSNoteProperty(PascalCase(pair.Key), pair.Value));
+            WriteObject(wrapped);
+        }
+
+        static bool IsFieldName(string name) => name.Trim().Length > 0 && name.Trim().All(c => c == '_' || (c < 128 && char.IsLetterOrDigit(c)));
+
+        static string PascalCase(string field)
+        {
+            var sb = new StringBuilder(field.Length);
+            foreach (var part in field.Split('_'))
+                if (part.Length > 0) sb.Append(char.ToUpperInvariant(part[0])).Append(part.Substring(1));
+            return sb.ToString();
+        }
+    }
+}

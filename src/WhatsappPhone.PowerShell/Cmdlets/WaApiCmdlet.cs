@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using WhatsappPhone.Api;
+using WhatsappPhone.Connection;
+
+namespace WhatsappPhone.Cmdlets
+{
+    /// <summary>
+    /// The base of every cmdlet that calls the API: resolves the connection on first use, cancels
+    /// in-flight requests on Ctrl+C, writes the client's trace as debug output on the pipeline
+    /// thread, and turns every failure into an ErrorRecord in one place.
+    /// </summary>
+    public abstract class WaApiCmdlet : PSCmdlet, IDisposable
+    {
+        readonly CancellationTokenSource stopping = new CancellationTokenSource();
+        readonly ConcurrentQueue<string> trace = new ConcurrentQueue<string>();
+        GraphSettings? settings;
+        GraphClient? client;
+
+        /// <summary>A connection from Connect-WaAccount -PassThru, for parallel runspaces or several accounts.</summary>
+        [Parameter]
+        public WaContext? Context { get; set; }
+
+        protected CancellationToken Cancellation => stopping.Token;
+
+        /// <summary>The resolved connection, read when first needed, so -WhatIf works without one.</summary>
+        protected GraphSettings Settings
+        {
+            get
+            {
+                if (settings != null) return settings;
+                try
+                {
+                    settings = ConnectionResolver.Resolve(Context);
+                }
+                catch (WaConnectionException ex)
+                {
+                    ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId,
+                        ex.ErrorId == "WaNotConnected" ? ErrorCategory.AuthenticationError : ErrorCategory.InvalidArgument, null));
+                }
+                return settings!;
+            }
+        }
+
+        protected GraphClient Client => client ??= new GraphClient(Settings, null, trace.Enqueue);
+
+        protected override void StopProcessing() => stopping.Cancel();
+
+        protected override void EndProcessing() => FlushTrace();
+
+        public void Dispose() => stopping.Dispose();
+
+        /// <summary>Waits for a request on the pipeline thread; Ctrl+C stops the wait at once.</summary>
+        protected T Wait<T>(Task<T> task)
+        {
+            try
+            {
+                return task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            finally
+            {
+                FlushTrace();
+            }
+        }
+
+        protected void Wait(Task task) => Wait(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default));
+
+        /// <summary>
+        /// Runs one unit of work for <paramref name="target"/>; a failure becomes a non-terminating
+        /// error so the rest of the pipeline still runs.
+        /// </summary>
+        protected bool TryRun(object? target, Action action)
+        {
+            try
+            {
+                action();
+                return true;
+            }
+            catch (GraphApiException ex)
+            {
+                WriteError(ErrorRecords.FromGraph(ex, target));
+            }
+            catch (ArgumentException ex)
+            {
+                WriteError(new ErrorRecord(ex, "WaInvalidArgument", ErrorCategory.InvalidArgument, target));
+            }
+            return false;
+        }
+
+        void FlushTrace()
+        {
+            while (trace.TryDequeue(out var line)) WriteDebug(line);
+        }
+    }
+}

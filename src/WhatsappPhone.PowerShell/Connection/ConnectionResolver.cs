@@ -1,0 +1,94 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Security;
+using System.Management.Automation.Runspaces;
+using WhatsappPhone.Api;
+
+namespace WhatsappPhone.Connection
+{
+    /// <summary>A setting that could not be resolved, or resolved to a bad value, before any request.</summary>
+    public sealed class WaConnectionException : Exception
+    {
+        public WaConnectionException(string message, string errorId, Exception? inner = null) : base(message, inner) => ErrorId = errorId;
+        public string ErrorId { get; }
+    }
+
+    /// <summary>
+    /// Resolves each setting on its own: an explicit parameter, else the context (-Context, or the
+    /// runspace's Connect-WaAccount), else the environment variable read now, else the default.
+    /// </summary>
+    public static class ConnectionResolver
+    {
+        public const string TokenVariable = "WHATSAPP_ACCESS_TOKEN";
+        public const string BusinessIdVariable = "WHATSAPP_BUSINESS_ID";
+        public const string ApiVersionVariable = "WHATSAPP_API_VERSION";
+        public const string BaseUriVariable = "WHATSAPP_BASE_URI";
+
+        // One current context per runspace, so parallel runspaces never act with each other's account.
+        static readonly ConditionalWeakTable<object, StrongBox<WaContext?>> Current = new ConditionalWeakTable<object, StrongBox<WaContext?>>();
+        static readonly object NoRunspace = new object();
+
+        static object RunspaceKey => (object?)Runspace.DefaultRunspace ?? NoRunspace;
+
+        public static WaContext? CurrentContext
+        {
+            get => Current.TryGetValue(RunspaceKey, out var box) ? box.Value : null;
+            set => Current.GetValue(RunspaceKey, _ => new StrongBox<WaContext?>()).Value = value;
+        }
+
+        public static GraphSettings Resolve(WaContext? context)
+        {
+            context ??= CurrentContext;
+            var token = context?.AccessToken ?? TokenFromEnvironment()
+                ?? throw new WaConnectionException(
+                    $"Not connected: no access token. Run Connect-WaAccount -AccessToken <token>, or set the environment variable {TokenVariable} (for runbooks).",
+                    "WaNotConnected");
+            var version = context?.ApiVersion ?? Environment(ApiVersionVariable) ?? GraphInput.DefaultApiVersion;
+            var baseUri = context?.BaseUri ?? Environment(BaseUriVariable) ?? GraphInput.DefaultBaseUri;
+            try
+            {
+                GraphInput.RequireApiVersion(version, ApiVersionVariable);
+                var timeout = context?.TimeoutSec is int s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
+                return new GraphSettings(token, version, GraphInput.RequireBaseUri(baseUri, BaseUriVariable), timeout);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new WaConnectionException($"{ex.Message} (from {(context != null ? "the connection" : "the environment variable " + ex.ParamName)})", "WaInvalidConnectionSetting", ex);
+            }
+        }
+
+        /// <summary>The WhatsApp Business Account to list when none is given on the command.</summary>
+        public static string ResolveBusinessAccountId(WaContext? context)
+        {
+            context ??= CurrentContext;
+            var id = context?.BusinessAccountId ?? Environment(BusinessIdVariable)
+                ?? throw new WaConnectionException(
+                    $"No WhatsApp Business Account given: pass -BusinessAccountId, connect with Connect-WaAccount -BusinessAccountId, or set {BusinessIdVariable}.",
+                    "WaNoBusinessAccount");
+            try
+            {
+                return GraphInput.RequireId(id, "WhatsApp Business Account ID", BusinessIdVariable);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new WaConnectionException(ex.Message, "WaInvalidConnectionSetting", ex);
+            }
+        }
+
+        static SecureString? TokenFromEnvironment() => Environment(TokenVariable) is { } token ? Secrets.ToSecureString(token) : null;
+
+        static string? Environment(string name) =>
+            System.Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value.Trim() : null;
+    }
+
+    internal static class Secrets
+    {
+        public static SecureString ToSecureString(string value)
+        {
+            var secure = new SecureString();
+            foreach (var c in value) secure.AppendChar(c);
+            secure.MakeReadOnly();
+            return secure;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using System;
+using System.Security;
+
+namespace WhatsappPhone.Connection
+{
+    /// <summary>
+    /// What Connect-WaAccount was given. A setting left out stays $null here and resolves at call time
+    /// (environment variable, then default). The token is kept out of every public property, so
+    /// displaying, ConvertTo-Json or Export-Clixml of a context never shows it.
+    /// </summary>
+    public sealed class WaContext
+    {
+        internal WaContext(SecureString accessToken, string? businessAccountId, string? apiVersion, Uri? baseUri, int? timeoutSec)
+        {
+            AccessToken = accessToken;
+            BusinessAccountId = businessAccountId;
+            ApiVersion = apiVersion;
+            BaseUri = baseUri?.ToString();
+            TimeoutSec = timeoutSec;
+        }
+
+        internal SecureString AccessToken { get; }
+        public string? BusinessAccountId { get; }
+        public string? ApiVersion { get; }
+        public string? BaseUri { get; }
+        public int? TimeoutSec { get; }
+
+        public override string ToString() =>
+            $"WhatsappPhone connection (API {ApiVersion ?? "default"}, {BaseUri ?? "default URI"}, account {BusinessAccountId ?? "not set"})";
+    }
+}

@@ -1,0 +1,161 @@
+using System;
+using System.Net;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using RichardSzalay.MockHttp;
+using WhatsappPhone.Api;
+using Xunit;
+using static WhatsappPhone.Tests.TestSupport;
+
+namespace WhatsappPhone.Tests
+{
+    /// <summary>Every failure is a GraphApiException that scripts can branch on, whatever came back.</summary>
+    public class GraphErrorTests
+    {
+        static async Task<GraphApiException> Fail(Func<HttpResponseMessage> answer)
+        {
+            var mock = new MockHttpMessageHandler();
+            mock.When("*").Respond(_ => answer());
+            return await Assert.ThrowsAnyAsync<GraphApiException>(() => Client(mock).GetPhoneNumberAsync("123123", PhoneNumberJson.FieldsFor(25), null, CancellationToken.None));
+        }
+
+        [Theory]
+        [InlineData("registered_number_handles_error_response", "AlicHjOpoShf8TV_iXRm1pW", "get")]
+        [InlineData("registered_numbers_handles_error_response", "AFZgW89DkR0hLRFJP40NTd6", "get")]
+        [InlineData("register_number_handles_error_response", "AsINUN3wXWCUKt1M4Uyn7Pc", "post")]
+        [InlineData("deregister_number_handles_error_response", "AFeF4zcpff3iqz4VbpBO2Yj", "post")]
+        public async Task The_recorded_unknown_object_errors_expose_code_subcode_type_and_trace_id(string fixture, string trace, string verb)
+        {
+            var ex = await Fail(() =>
+            {
+                var r = Json(HttpStatusCode.BadRequest, Recorded(fixture));
+                r.Headers.Add("X-Fb-Trace-Id", "HeaderTraceId");
+                return r;
+            });
+            Assert.Equal(HttpStatusCode.BadRequest, ex.HttpStatusCode);
+            Assert.Equal(100, ex.Code);
+            Assert.Equal(33, ex.Subcode);
+            Assert.Equal("GraphMethodException", ex.Type);
+            Assert.Equal(trace, ex.FbTraceId);
+            Assert.False(ex.IsTransient);
+            Assert.Equal("WaApi.100.33", ex.ErrorId);
+            Assert.StartsWith($"Unsupported {verb} request. Object with ID '123123' does not exist", ex.GraphMessage);
+            Assert.Contains("phone-number ID", ex.Message);
+            Assert.Contains("Get-WaPhoneNumber", ex.Message);
+        }
+
+        [Fact]
+        public async Task All_envelope_fields_are_exposed_and_string_error_data_becomes_details()
+        {
+            var ex = await Fail(() => Json(HttpStatusCode.BadRequest,
+                "{\"error\":{\"message\":\"(#133005) Two step verification PIN Mismatch\",\"type\":\"OAuthException\",\"code\":133005," +
+                "\"error_user_title\":\"PIN mismatch\",\"error_user_msg\":\"The PIN is wrong\",\"error_data\":\"PIN does not match\",\"is_transient\":false,\"fbtrace_id\":\"Abc\"}}"));
+            Assert.Equal(133005, ex.Code);
+            Assert.Null(ex.Subcode);
+            Assert.Equal("PIN mismatch", ex.UserTitle);
+            Assert.Equal("The PIN is wrong", ex.UserMessage);
+            Assert.Equal("PIN does not match", ex.Details);
+            Assert.Equal("WaApi.133005", ex.ErrorId);
+            Assert.Contains("set a new one", ex.Message);
+        }
+
+        [Fact]
+        public async Task Object_error_data_gives_its_details_and_the_header_trace_id_is_used_when_the_body_has_none()
+        {
+            var ex = await Fail(() =>
+            {
+                var r = Json(HttpStatusCode.BadRequest, "{\"error\":{\"message\":\"Account not registered\",\"code\":133010,\"error_data\":{\"messaging_product\":\"whatsapp\",\"details\":\"Register first\"}}}");
+                r.Headers.Add("X-Fb-Trace-Id", "HeaderTraceId");
+                return r;
+            });
+            Assert.Equal("Register first", ex.Details);
+            Assert.Equal("HeaderTraceId", ex.FbTraceId);
+            Assert.Contains("Register-WaPhoneNumber", ex.Message);
+        }
+
+        [Theory]
+        [InlineData(2, true)]
+        [InlineData(80007, true)]
+        [InlineData(131016, true)]
+        [InlineData(133016, false)]
+        [InlineData(190, false)]
+        public async Task Transient_codes_are_marked_transient(int code, bool transient)
+        {
+            var ex = await Fail(() => Json(HttpStatusCode.BadRequest, $"{{\"error\":{{\"message\":\"m\",\"code\":{code}}}}}"));
+            Assert.Equal(transient, ex.IsTransient);
+        }
+
+        [Fact]
+        public async Task Is_transient_true_in_the_body_marks_any_code_transient()
+        {
+            var ex = await Fail(() => Json(HttpStatusCode.BadRequest, "{\"error\":{\"message\":\"m\",\"code\":12345,\"is_transient\":true}}"));
+            Assert.True(ex.IsTransient);
+        }
+
+        [Fact]
+        public async Task An_html_page_from_a_proxy_is_a_clear_error_with_the_status()
+        {
+            var ex = await Fail(() => new HttpResponseMessage(HttpStatusCode.BadGateway)
+            {
+                Content = new StringContent("<html><body><h1>502 Bad Gateway</h1></body></html>", System.Text.Encoding.UTF8, "text/html"),
+            });
+            Assert.Equal(HttpStatusCode.BadGateway, ex.HttpStatusCode);
+            Assert.Null(ex.Code);
+            Assert.True(ex.IsTransient);
+            Assert.Equal("WaApi.Http502", ex.ErrorId);
+            Assert.Contains("502", ex.Message);
+            Assert.Contains("text/html", ex.Message);
+        }
+
+        [Fact]
+        public async Task An_empty_error_body_is_a_clear_error_with_the_status()
+        {
+            var ex = await Fail(() => new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new ByteArrayContent(Array.Empty<byte>()) });
+            Assert.Equal("WaApi.Http503", ex.ErrorId);
+            Assert.Contains("empty body", ex.Message);
+        }
+
+        [Fact]
+        public async Task A_truncated_success_body_is_a_transient_error_not_a_json_exception()
+        {
+            var full = Recorded("registered_number_with_success_response");
+            var ex = await Fail(() => Json(HttpStatusCode.OK, full.Substring(0, full.Length / 2)));
+            Assert.True(ex.IsTransient);
+            Assert.Contains("not complete JSON", ex.Message);
+            Assert.IsNotType<System.Text.Json.JsonException>(ex.InnerException);
+        }
+
+        [Fact]
+        public async Task Retry_after_and_regain_time_are_read_from_the_headers()
+        {
+            var ex = await Fail(() =>
+            {
+                var r = Json((HttpStatusCode)429, "{\"error\":{\"message\":\"limit\",\"code\":80008}}");
+                r.Headers.Add("X-Business-Use-Case-Usage", "{\"114503234599312\":[{\"type\":\"whatsapp_business_management\",\"call_count\":100,\"total_cputime\":1,\"total_time\":1,\"estimated_time_to_regain_access\":7}]}");
+                return r;
+            });
+            Assert.Equal(TimeSpan.FromMinutes(7), ex.RetryAfter);
+        }
+
+        [Fact]
+        public async Task An_unreachable_host_is_a_transient_connection_error()
+        {
+            var mock = new MockHttpMessageHandler();
+            mock.When("*").Throw(new HttpRequestException("Connection refused"));
+            var ex = await Assert.ThrowsAsync<GraphApiException>(() => Client(mock).DeregisterAsync("1", CancellationToken.None));
+            Assert.Equal("WaApi.Connection", ex.ErrorId);
+            Assert.True(ex.IsTransient);
+            Assert.Contains("Connection refused", ex.Message);
+        }
+
+        [Fact]
+        public async Task No_error_carries_the_token()
+        {
+            var ex = await Fail(() => Json(HttpStatusCode.Unauthorized, "{\"error\":{\"message\":\"Invalid OAuth access token - Cannot parse access token\",\"type\":\"OAuthException\",\"code\":190,\"fbtrace_id\":\"x\"}}"));
+            Assert.Equal("WaApi.190", ex.ErrorId);
+            Assert.DoesNotContain(Token, ex.ToString());
+            Assert.Contains("WHATSAPP_ACCESS_TOKEN", ex.Message);
+        }
+    }
+}
