@@ -43,6 +43,7 @@ namespace WhatsappPhone.Api
 
         readonly GraphSettings settings;
         readonly HttpClient http;
+        readonly Action<string>? trace;
 
         /// <param name="http">The HTTP client to send with; the module's shared pipeline when null.</param>
         /// <param name="trace">Receives one line per request (method, URL, status, duration, fbtrace_id), never a secret.</param>
@@ -50,11 +51,8 @@ namespace WhatsappPhone.Api
         {
             this.settings = settings ?? throw new ArgumentNullException(nameof(settings));
             this.http = http ?? GraphHttp.CreateClient();
-            Trace = trace;
+            this.trace = trace;
         }
-
-        public Action<string>? Trace { get; }
-        public GraphSettings Settings => settings;
 
         /// <summary>The first page of a WhatsApp Business Account's numbers.</summary>
         public Uri PhoneNumbersUri(string businessAccountId, IEnumerable<string> fields, int limit, bool includeTotalCount = false)
@@ -168,7 +166,7 @@ namespace WhatsappPhone.Api
             }
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
-                Trace?.Invoke($"{method} {Redact(uri.ToString())} timed out after {clock.ElapsedMilliseconds} ms");
+                trace?.Invoke($"{method} {Redact(uri.ToString())} timed out after {clock.ElapsedMilliseconds} ms");
                 throw new GraphTimeoutException(
                     $"{what} did not complete within {settings.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} seconds. " +
                     "The Graph API may be slow or unreachable; try again, or raise the timeout with Connect-WaAccount -TimeoutSec.", ex)
@@ -176,7 +174,7 @@ namespace WhatsappPhone.Api
             }
             catch (HttpRequestException ex)
             {
-                Trace?.Invoke($"{method} {Redact(uri.ToString())} failed after {clock.ElapsedMilliseconds} ms: {ex.Message}");
+                trace?.Invoke($"{method} {Redact(uri.ToString())} failed after {clock.ElapsedMilliseconds} ms: {ex.Message}");
                 throw new GraphApiException($"{what} could not reach {uri.GetLeftPart(UriPartial.Authority)}: {InnermostMessage(ex)}", null, ex)
                 { Request = what, IsTransient = true };
             }
@@ -184,7 +182,7 @@ namespace WhatsappPhone.Api
             using (response)
             {
                 var traceHeader = Header(response, "X-Fb-Trace-Id");
-                Trace?.Invoke($"{method} {Redact(uri.ToString())} -> {(int)response.StatusCode} {response.ReasonPhrase} in {clock.ElapsedMilliseconds} ms" +
+                trace?.Invoke($"{method} {Redact(uri.ToString())} -> {(int)response.StatusCode} {response.ReasonPhrase} in {clock.ElapsedMilliseconds} ms" +
                               (traceHeader != null ? $" (fbtrace_id {traceHeader})" : ""));
                 JsonDocument? doc = null;
                 try { doc = body.Length > 0 ? JsonDocument.Parse(body) : null; }

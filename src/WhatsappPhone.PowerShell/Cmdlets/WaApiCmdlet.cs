@@ -70,7 +70,13 @@ namespace WhatsappPhone.Cmdlets
             }
         }
 
-        protected void Wait(Task task) => Wait(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default));
+        protected void Wait(Task task) => Wait(Completion(task));
+
+        static async Task<bool> Completion(Task task)
+        {
+            await task.ConfigureAwait(false);
+            return true;
+        }
 
         /// <summary>
         /// Runs one unit of work for <paramref name="target"/>; a failure becomes a non-terminating

@@ -1,0 +1,87 @@
+# The built module as a user gets it: imported by path, in a fresh process.
+BeforeAll {
+    $script:manifestPath = $env:WHATSAPP_TEST_MODULE
+    if (-not $manifestPath) { throw 'Run through build.ps1 Test (WHATSAPP_TEST_MODULE names the built manifest).' }
+    $script:moduleDir = Split-Path $manifestPath
+    Import-Module $manifestPath -Force
+}
+
+Describe 'The built module folder' {
+    It 'has a manifest that Test-ModuleManifest accepts, with the version from Directory.Build.props' {
+        $m = Test-ModuleManifest $manifestPath
+        $props = [xml](Get-Content (Join-Path $PSScriptRoot '../../Directory.Build.props') -Raw)
+        $m.Version.ToString() | Should -Be ($props.Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1)
+        $m.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
+        $m.PowerShellVersion | Should -Be ([version]'5.1')
+    }
+
+    It 'exports exactly the cmdlets it lists' {
+        $exported = (Get-Module WhatsappPhone).ExportedCmdlets.Keys | Sort-Object
+        $exported | Should -Be (@('Connect-WaAccount', 'Disconnect-WaAccount', 'Get-WaPhoneNumber', 'Register-WaPhoneNumber', 'Unregister-WaPhoneNumber') | Sort-Object)
+    }
+
+    It 'never ships System.Management.Automation, which the host supplies' {
+        Get-ChildItem $moduleDir -Recurse -Filter 'System.Management.Automation.dll' | Should -BeNullOrEmpty
+    }
+
+    It 'ships what Windows PowerShell needs in dependencies/' {
+        $deps = (Get-ChildItem (Join-Path $moduleDir 'dependencies') -Filter *.dll).Name
+        foreach ($name in 'System.Text.Json.dll', 'System.Memory.dll', 'System.Buffers.dll', 'Microsoft.Bcl.AsyncInterfaces.dll', 'Microsoft.Extensions.Http.dll') {
+            $deps | Should -Contain $name
+        }
+    }
+
+    It 'loads no HTTP or JSON machinery at import' {
+        $script = "Import-Module '$manifestPath'; [AppDomain]::CurrentDomain.GetAssemblies().GetName().Name -join ','"
+        $loaded = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script
+        $loaded | Should -Not -Match 'Microsoft\.Extensions\.(Http|DependencyInjection)'
+    }
+
+    It 'declares an output type on every cmdlet' {
+        foreach ($c in (Get-Module WhatsappPhone).ExportedCmdlets.Values) {
+            if ($c.Name -ne 'Disconnect-WaAccount') { $c.OutputType.Type | Should -Not -BeNullOrEmpty -Because $c.Name }
+        }
+    }
+}
+
+Describe 'Connection context' {
+    AfterEach { Disconnect-WaAccount }
+
+    It 'never shows or serializes the token, in any form' {
+        $c = Connect-WaAccount -AccessToken 'SECRET-TOKEN-987' -BusinessAccountId 114503234599312 -PassThru
+        $file = Join-Path $TestDrive 'ctx.xml'
+        $c | Export-Clixml $file
+        $text = ($c | Format-List * -Force | Out-String) + ($c | Format-Table | Out-String) + ($c | ConvertTo-Json -Depth 5) + (Get-Content $file -Raw) + "$c"
+        $text | Should -Match '114503234599312'
+        $text | Should -Not -Match 'SECRET-TOKEN-987'
+    }
+
+    It 'accepts the token as a SecureString' {
+        $secure = ConvertTo-SecureString 'SECRET-TOKEN-987' -AsPlainText -Force
+        { Connect-WaAccount -AccessToken $secure } | Should -Not -Throw
+    }
+
+    It 'refuses an empty token' {
+        { Connect-WaAccount -AccessToken '' -ErrorAction Stop } | Should -Throw
+    }
+}
+
+Describe 'Phone number display' {
+    BeforeAll {
+        $script:number = [WhatsappPhone.Models.PhoneNumber]@{
+            Id = '107878721936019'; DisplayPhoneNumber = '+1 555-093-4873'; VerifiedName = 'Test Number'
+            Status = 'CONNECTED'; QualityRating = 'GREEN'; MessagingLimitTier = 'TIER_UNLIMITED'; DailyMessageLimit = [int]::MaxValue
+        }
+    }
+
+    It 'shows a table with number, name, status, quality, limit and ID within 80 columns' {
+        $lines = ($number | Format-Table | Out-String -Width 200) -split "`n" | Where-Object { $_.Trim() }
+        $lines[0] | Should -Match 'Number\s+Name\s+Status\s+Quality\s+Limit/day\s+Id'
+        $lines[2] | Should -Match '\+1 555-093-4873\s+Test Number\s+CONNECTED\s+GREEN\s+Unlimited\s+107878721936019'
+        ($lines | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 80
+    }
+
+    It 'has a list view' {
+        ($number | Format-List | Out-String) | Should -Match 'DailyMessageLimit\s+:\s+2147483647'
+    }
+}

@@ -1,0 +1,31 @@
+# Shared by the Pester files: the built module, and an emulator started per file on a free port.
+
+function Import-BuiltModule {
+    if (-not $env:WHATSAPP_TEST_MODULE) { throw 'Run through build.ps1 Test (WHATSAPP_TEST_MODULE names the built manifest).' }
+    Import-Module $env:WHATSAPP_TEST_MODULE -Force -Global
+}
+
+function Start-TestEmulator {
+    param([int] $Numbers, [int] $LatencyMs)
+    Import-Module (Join-Path $env:WHATSAPP_TEST_EMULATOR 'WhatsappPhoneEmulator.psm1') -Force -Global
+    Start-WaEmulator @PSBoundParameters
+}
+
+function Invoke-Control {
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [string] $Path, [string] $Method = 'Get', $Body)
+    $args = @{ Uri = "$($Emulator.ControlUri)/$Path"; Method = $Method }
+    if ($null -ne $Body) { $args.Body = ($Body | ConvertTo-Json -Depth 5); $args.ContentType = 'application/json' }
+    Invoke-RestMethod @args
+}
+
+# The Graph requests the emulator received since the last Clear-RequestLog.
+function Get-RequestLog([Parameter(Mandatory)] $Emulator) { @(Invoke-Control $Emulator 'requests') }
+function Clear-RequestLog([Parameter(Mandatory)] $Emulator) { $null = Invoke-Control $Emulator 'requests' -Method Delete }
+function Reset-Emulator([Parameter(Mandatory)] $Emulator) { $null = Invoke-Control $Emulator 'reset' -Method Post }
+
+function Add-Fault {
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [hashtable] $Fault)
+    $null = Invoke-Control $Emulator 'faults' -Method Post -Body $Fault
+}
+
+Export-ModuleMember -Function *
