@@ -174,9 +174,9 @@ namespace WhatsappPhone.Tests
                 r.Headers.Add("X-Fb-Trace-Id", "GvUiSaM20TV");
                 return r;
             });
-            var lines = new System.Collections.Generic.List<string>();
-            await Client(mock, trace: lines.Add).GetPhoneNumberAsync("107878721936019", PhoneNumberJson.FieldsFor(25), null, CancellationToken.None);
-            var line = Assert.Single(lines);
+            var log = new ListLog();
+            await Client(mock, log: log).GetPhoneNumberAsync("107878721936019", PhoneNumberJson.FieldsFor(25), null, CancellationToken.None);
+            var line = Assert.Single(log.DebugLines);
             Assert.StartsWith("GET https://graph.facebook.com/v25.0/107878721936019?fields=", line);
             Assert.Contains("-> 200", line);
             Assert.Contains("GvUiSaM20TV", line);

@@ -79,7 +79,7 @@ namespace WhatsappPhone.Tests
         [Fact]
         public void Listing_with_no_account_anywhere_says_how_to_give_one()
         {
-            var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {Closed}; Get-WaPhoneNumber");
+            var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {Closed} -MaxRetries 0; Get-WaPhoneNumber");
             Assert.Contains("WaNoBusinessAccount", ErrorIds(r));
             Assert.Contains("WHATSAPP_BUSINESS_ID", Messages(r));
         }
@@ -99,7 +99,7 @@ namespace WhatsappPhone.Tests
         {
             Environment.SetEnvironmentVariable("WHATSAPP_BASE_URI", "http://127.0.0.1:7");
             Environment.SetEnvironmentVariable("WHATSAPP_BUSINESS_ID", "222");
-            var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {Closed}; Get-WaPhoneNumber");
+            var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {Closed} -MaxRetries 0; Get-WaPhoneNumber");
             var error = Assert.Single(r.errors);
             Assert.Contains("127.0.0.1:9", error.Exception.Message);
             Assert.Equal("222", error.TargetObject);
@@ -108,8 +108,8 @@ namespace WhatsappPhone.Tests
         [Fact]
         public void An_explicit_context_wins_over_the_current_connection()
         {
-            var r = Run("$other = Connect-WaAccount -AccessToken a -BaseUri http://127.0.0.1:7 -PassThru; " +
-                        $"Connect-WaAccount -AccessToken b -BaseUri {Closed}; Get-WaPhoneNumber -PhoneNumberId 5 -Context $other");
+            var r = Run("$other = Connect-WaAccount -AccessToken a -BaseUri http://127.0.0.1:7 -MaxRetries 0 -PassThru; " +
+                        $"Connect-WaAccount -AccessToken b -BaseUri {Closed} -MaxRetries 0; Get-WaPhoneNumber -PhoneNumberId 5 -Context $other");
             Assert.Contains("127.0.0.1:7", Assert.Single(r.errors).Exception.Message);
         }
 
@@ -154,7 +154,7 @@ namespace WhatsappPhone.Tests
         [InlineData("$null")]
         public void A_bad_pin_fails_binding_without_echoing_it_and_without_a_request(string pin)
         {
-            var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {Closed}; Register-WaPhoneNumber -PhoneNumberId 107878721936019 -Pin {pin}");
+            var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {Closed} -MaxRetries 0; Register-WaPhoneNumber -PhoneNumberId 107878721936019 -Pin {pin}");
             var ids = ErrorIds(r);
             Assert.Contains("ParameterArgument", ids);
             Assert.DoesNotContain("WaApi", ids);
@@ -165,14 +165,14 @@ namespace WhatsappPhone.Tests
         [Fact]
         public void A_pin_typed_as_a_number_that_lost_its_leading_zero_says_to_quote_it()
         {
-            var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {Closed}; Register-WaPhoneNumber -PhoneNumberId 1 -Pin 012345");
+            var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {Closed} -MaxRetries 0; Register-WaPhoneNumber -PhoneNumberId 1 -Pin 012345");
             Assert.Contains("quoted string", Messages(r));
         }
 
         [Fact]
         public void A_phone_number_where_an_id_is_needed_fails_binding_with_a_pointer_to_the_id()
         {
-            var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {Closed}; Get-WaPhoneNumber -PhoneNumberId '+1 555-093-4873'");
+            var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {Closed} -MaxRetries 0; Get-WaPhoneNumber -PhoneNumberId '+1 555-093-4873'");
             Assert.Contains("looks like a phone number", Messages(r));
             Assert.DoesNotContain("WaApi", ErrorIds(r));
         }
@@ -180,7 +180,7 @@ namespace WhatsappPhone.Tests
         [Fact]
         public void One_bad_id_in_a_pipeline_is_non_terminating_and_the_rest_still_run()
         {
-            var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {Closed}; '111','abc','222' | Get-WaPhoneNumber");
+            var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {Closed} -MaxRetries 0; '111','abc','222' | Get-WaPhoneNumber");
             Assert.Equal(new object[] { "111", "abc", "222" }, r.errors.Select(e => e.TargetObject ?? "abc"));
             Assert.Equal(2, r.errors.Count(e => e.FullyQualifiedErrorId.StartsWith("WaApi.Connection")));
         }
@@ -193,7 +193,7 @@ namespace WhatsappPhone.Tests
             {
                 using var ps = PowerShell.Create();
                 ps.Runspace = runspace;
-                ps.AddScript($"Connect-WaAccount -AccessToken t -BaseUri {Closed}; $input | {command}");
+                ps.AddScript($"Connect-WaAccount -AccessToken t -BaseUri {Closed} -MaxRetries 0; $input | {command}");
                 ps.Invoke(new[] { n });
                 var error = Assert.Single(ps.Streams.Error);
                 Assert.Equal("107878721936019", error.TargetObject);
@@ -214,7 +214,7 @@ namespace WhatsappPhone.Tests
         {
             foreach (var switches in new[] { "-Force", "-Confirm:$false" })
             {
-                var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {Closed}; Unregister-WaPhoneNumber -PhoneNumberId 1 {switches}");
+                var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {Closed} -MaxRetries 0; Unregister-WaPhoneNumber -PhoneNumberId 1 {switches}");
                 Assert.StartsWith("WaApi.Connection", Assert.Single(r.errors).FullyQualifiedErrorId);
             }
         }
@@ -222,7 +222,7 @@ namespace WhatsappPhone.Tests
         [Fact]
         public void Unregister_asks_for_confirmation_by_default_and_sends_nothing_when_it_cannot_ask()
         {
-            var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {Closed}; Unregister-WaPhoneNumber -PhoneNumberId 1");
+            var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {Closed} -MaxRetries 0; Unregister-WaPhoneNumber -PhoneNumberId 1");
             Assert.DoesNotContain("WaApi", ErrorIds(r));
         }
 
@@ -231,7 +231,7 @@ namespace WhatsappPhone.Tests
         {
             foreach (var form in new[] { "333", "-BusinessId 333", "-WabaId 333", "-BusinessAccountId 333" })
             {
-                var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {Closed}; Get-WaPhoneNumber {form}");
+                var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {Closed} -MaxRetries 0; Get-WaPhoneNumber {form}");
                 Assert.Equal("333", Assert.Single(r.errors).TargetObject);
             }
         }

@@ -38,6 +38,16 @@ namespace WhatsappPhone.Api
         /// <summary>Seconds the server asked to wait (Retry-After, or estimated_time_to_regain_access).</summary>
         public TimeSpan? RetryAfter { get; internal set; }
 
+        /// <summary>Set when the request provably never reached the server (connection refused).</summary>
+        internal bool NeverReachedServer { get; set; }
+
+        /// <summary>Set when the server asked to wait longer than the retry budget allowed.</summary>
+        internal TimeSpan? RetryBudgetExceeded { get; set; }
+
+        public override string Message => RetryBudgetExceeded is TimeSpan wait
+            ? $"{base.Message} The server asked to wait {wait.TotalSeconds:0} s, more than the retry budget left (Connect-WaAccount -MaxRetryWaitSec)."
+            : base.Message;
+
         /// <summary>The identifier scripts match on: WaApi.&lt;code&gt;[.&lt;subcode&gt;], else WaApi.Http&lt;status&gt;.</summary>
         public virtual string ErrorId =>
             Code is int c ? (Subcode is int s ? $"WaApi.{c}.{s}" : $"WaApi.{c}")

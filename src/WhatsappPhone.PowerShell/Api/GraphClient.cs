@@ -38,20 +38,17 @@ namespace WhatsappPhone.Api
     public sealed class GraphClient
     {
         public const int MaxPageSize = 100;
-        static readonly string UserAgent = "WhatsappPhone/" + ModuleVersion();
         static readonly MediaTypeHeaderValue JsonType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
 
         readonly GraphSettings settings;
-        readonly HttpClient http;
-        readonly Action<string>? trace;
+        readonly GraphTransport transport;
 
         /// <param name="http">The HTTP client to send with; the module's shared pipeline when null.</param>
-        /// <param name="trace">Receives one line per request (method, URL, status, duration, fbtrace_id), never a secret.</param>
-        public GraphClient(GraphSettings settings, HttpClient? http = null, Action<string>? trace = null)
+        /// <param name="log">Receives one debug line per request (method, URL, status, duration, fbtrace_id) and a verbose line per retry.</param>
+        public GraphClient(GraphSettings settings, HttpClient? http = null, IGraphLog? log = null)
         {
             this.settings = settings ?? throw new ArgumentNullException(nameof(settings));
-            this.http = http ?? GraphHttp.CreateClient();
-            this.trace = trace;
+            transport = new GraphTransport(settings, http ?? GraphHttp.CreateClient(settings.Proxy), log);
         }
 
         /// <summary>The first page of a WhatsApp Business Account's numbers.</summary>
@@ -67,21 +64,21 @@ namespace WhatsappPhone.Api
         /// <summary>Fetches one page of phone numbers and parses it whole before returning any of it.</summary>
         public async Task<Page<PhoneNumber>> GetPhoneNumberPageAsync(Uri pageUri, string businessAccountId, ICollection<string>? extraFields, CancellationToken cancellationToken)
         {
-            using var doc = await SendAsync(HttpMethod.Get, CheckSameOrigin(pageUri), null, cancellationToken).ConfigureAwait(false);
+            using var doc = await transport.SendAsync(HttpMethod.Get, CheckSameOrigin(pageUri), null, cancellationToken).ConfigureAwait(false);
             var root = doc.RootElement;
             var items = new List<PhoneNumber>();
-            if (PhoneNumberJson.Property(root, "data") is { ValueKind: JsonValueKind.Array } data)
+            if (GraphJson.Property(root, "data") is { ValueKind: JsonValueKind.Array } data)
                 foreach (var e in data.EnumerateArray())
                     if (e.ValueKind == JsonValueKind.Object) items.Add(PhoneNumberJson.Read(e, businessAccountId, extraFields));
             Uri? next = null;
-            if (PhoneNumberJson.Property(root, "paging") is { } paging && PhoneNumberJson.Text(PhoneNumberJson.Property(paging, "next")) is { Length: > 0 } link)
+            if (GraphJson.Property(root, "paging") is { } paging && GraphJson.Text(GraphJson.Property(paging, "next")) is { Length: > 0 } link)
             {
                 if (!Uri.TryCreate(link, UriKind.Absolute, out next))
-                    throw new GraphApiException($"The Graph API answered a next-page link that is not an absolute URI: '{Redact(link)}'.", HttpStatusCode.OK);
+                    throw new GraphApiException($"The Graph API answered a next-page link that is not an absolute URI: '{GraphTransport.Redact(link)}'.", HttpStatusCode.OK);
                 next = StripAccessToken(next);
             }
             long? total = null;
-            if (PhoneNumberJson.Property(root, "summary") is { } summary && PhoneNumberJson.Property(summary, "total_count") is { ValueKind: JsonValueKind.Number } tc)
+            if (GraphJson.Property(root, "summary") is { } summary && GraphJson.Property(summary, "total_count") is { ValueKind: JsonValueKind.Number } tc)
                 total = tc.GetInt64();
             return new Page<PhoneNumber>(items, next, total);
         }
@@ -90,7 +87,7 @@ namespace WhatsappPhone.Api
         {
             GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
             var uri = ApiUri(phoneNumberId, "fields=" + Escape(string.Join(",", fields)));
-            using var doc = await SendAsync(HttpMethod.Get, uri, null, cancellationToken).ConfigureAwait(false);
+            using var doc = await transport.SendAsync(HttpMethod.Get, uri, null, cancellationToken).ConfigureAwait(false);
             return PhoneNumberJson.Read(doc.RootElement, null, extraFields);
         }
 
@@ -98,10 +95,10 @@ namespace WhatsappPhone.Api
         public async Task RegisterAsync(string phoneNumberId, SecureString pin, string? dataLocalizationRegion, CancellationToken cancellationToken)
         {
             GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
-            var body = WriteJson(w =>
+            var body = JsonBody(w =>
             {
                 w.WriteString("messaging_product", "whatsapp");
-                WithRevealed(pin, p =>
+                GraphTransport.WithRevealed(pin, p =>
                 {
                     GraphInput.RequirePin(p, nameof(pin));
                     w.WriteString("pin", p);
@@ -118,10 +115,10 @@ namespace WhatsappPhone.Api
             return PostForSuccessAsync($"{phoneNumberId}/deregister", null, cancellationToken);
         }
 
-        async Task PostForSuccessAsync(string path, HttpContent? body, CancellationToken cancellationToken)
+        async Task PostForSuccessAsync(string path, byte[]? body, CancellationToken cancellationToken)
         {
-            using var doc = await SendAsync(HttpMethod.Post, ApiUri(path, null), body, cancellationToken).ConfigureAwait(false);
-            if (PhoneNumberJson.Property(doc.RootElement, "success") is not { ValueKind: JsonValueKind.True })
+            using var doc = await transport.SendAsync(HttpMethod.Post, ApiUri(path, null), body == null ? null : () => JsonContent(body), cancellationToken).ConfigureAwait(false);
+            if (GraphJson.Property(doc.RootElement, "success") is not { ValueKind: JsonValueKind.True })
                 throw new GraphApiException($"The Graph API did not confirm POST {path}: it answered {Shorten(doc.RootElement.GetRawText())} instead of {{\"success\":true}}.", HttpStatusCode.OK)
                 { Request = "POST " + path };
         }
@@ -142,73 +139,8 @@ namespace WhatsappPhone.Api
             return uri;
         }
 
-        /// <summary>
-        /// Sends one request and returns its parsed JSON body. Every failure becomes a
-        /// <see cref="GraphApiException"/>: Graph errors, non-JSON answers, timeouts, unreachable hosts.
-        /// </summary>
-        async Task<JsonDocument> SendAsync(HttpMethod method, Uri uri, HttpContent? content, CancellationToken cancellationToken)
-        {
-            var what = $"{method} {uri.AbsolutePath}";
-            using var request = new HttpRequestMessage(method, uri) { Content = content };
-            request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            WithRevealed(settings.AccessToken, token => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token));
-
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(settings.Timeout);
-            var clock = Stopwatch.StartNew();
-            HttpResponseMessage response;
-            byte[] body;
-            try
-            {
-                response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-                body = await response.Content.ReadAsByteArrayAsync().WithCancellation(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                trace?.Invoke($"{method} {Redact(uri.ToString())} timed out after {clock.ElapsedMilliseconds} ms");
-                throw new GraphTimeoutException(
-                    $"{what} did not complete within {settings.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} seconds. " +
-                    "The Graph API may be slow or unreachable; try again, or raise the timeout with Connect-WaAccount -TimeoutSec.", ex)
-                { Request = what };
-            }
-            catch (HttpRequestException ex)
-            {
-                trace?.Invoke($"{method} {Redact(uri.ToString())} failed after {clock.ElapsedMilliseconds} ms: {ex.Message}");
-                throw new GraphApiException($"{what} could not reach {uri.GetLeftPart(UriPartial.Authority)}: {InnermostMessage(ex)}", null, ex)
-                { Request = what, IsTransient = true };
-            }
-
-            using (response)
-            {
-                var traceHeader = Header(response, "X-Fb-Trace-Id");
-                trace?.Invoke($"{method} {Redact(uri.ToString())} -> {(int)response.StatusCode} {response.ReasonPhrase} in {clock.ElapsedMilliseconds} ms" +
-                              (traceHeader != null ? $" (fbtrace_id {traceHeader})" : ""));
-                JsonDocument? doc = null;
-                try { doc = body.Length > 0 ? JsonDocument.Parse(body) : null; }
-                catch (JsonException) { }
-
-                if (doc != null && PhoneNumberJson.Property(doc.RootElement, "error") is { ValueKind: JsonValueKind.Object } error)
-                {
-                    using (doc) throw GraphErrors.FromEnvelope(error, response, what);
-                }
-                if (!response.IsSuccessStatusCode)
-                {
-                    doc?.Dispose();
-                    throw GraphErrors.FromStatus(response, body, what);
-                }
-                if (doc == null || doc.RootElement.ValueKind != JsonValueKind.Object)
-                {
-                    doc?.Dispose();
-                    throw new GraphApiException(
-                        $"{what} answered HTTP {(int)response.StatusCode} with {(body.Length == 0 ? "an empty body" : $"a body that is not complete JSON ({body.Length} bytes, perhaps cut off)")}.",
-                        response.StatusCode) { Request = what, IsTransient = true, FbTraceId = traceHeader };
-                }
-                return doc;
-            }
-        }
-
-        static HttpContent WriteJson(Action<Utf8JsonWriter> write)
+        /// <summary>The body as bytes, so each attempt sends a fresh content (.NET Framework disposes it after sending).</summary>
+        static byte[] JsonBody(Action<Utf8JsonWriter> write)
         {
             using var buffer = new System.IO.MemoryStream();
             using (var w = new Utf8JsonWriter(buffer))
@@ -217,24 +149,14 @@ namespace WhatsappPhone.Api
                 write(w);
                 w.WriteEndObject();
             }
-            var content = new ByteArrayContent(buffer.ToArray());
-            content.Headers.ContentType = JsonType;
-            return content;
+            return buffer.ToArray();
         }
 
-        /// <summary>Hands a secret to <paramref name="use"/> as a string for as short a time as possible.</summary>
-        internal static void WithRevealed(SecureString secret, Action<string> use)
+        static HttpContent JsonContent(byte[] body)
         {
-            var ptr = IntPtr.Zero;
-            try
-            {
-                ptr = Marshal.SecureStringToGlobalAllocUnicode(secret);
-                use(Marshal.PtrToStringUni(ptr) ?? "");
-            }
-            finally
-            {
-                if (ptr != IntPtr.Zero) Marshal.ZeroFreeGlobalAllocUnicode(ptr);
-            }
+            var content = new ByteArrayContent(body);
+            content.Headers.ContentType = JsonType;
+            return content;
         }
 
         /// <summary>Graph's next links may carry the token in the query; the header carries it instead.</summary>
@@ -245,44 +167,8 @@ namespace WhatsappPhone.Api
             return new UriBuilder(uri) { Query = string.Join("&", kept) }.Uri;
         }
 
-        /// <summary>A URL fit for logs: secrets in its query are replaced.</summary>
-        internal static string Redact(string url) =>
-            System.Text.RegularExpressions.Regex.Replace(url, @"(?i)\b(access_token|pin|code|appsecret_proof)=[^&#]*", "$1=***");
-
-        internal static string? Header(HttpResponseMessage r, string name) =>
-            r.Headers.TryGetValues(name, out var v) ? v.FirstOrDefault() : null;
-
         static string Escape(string s) => Uri.EscapeDataString(s).Replace("%2C", ",");
 
-        static string InnermostMessage(Exception ex)
-        {
-            while (ex.InnerException != null) ex = ex.InnerException;
-            return ex.Message;
-        }
-
         internal static string Shorten(string s) => s.Length <= 200 ? s : s.Substring(0, 200) + "…";
-
-        static string ModuleVersion()
-        {
-            var v = typeof(GraphClient).Assembly.GetName().Version ?? new Version(0, 0, 0);
-            return $"{v.Major}.{v.Minor}.{Math.Max(v.Build, 0)}";
-        }
-    }
-
-    static class TaskExtensions
-    {
-        /// <summary>netstandard2.0 has no cancellable ReadAsByteArrayAsync: stop waiting when the token fires.</summary>
-        public static async Task<T> WithCancellation<T>(this Task<T> task, CancellationToken token)
-        {
-            if (task.IsCompleted) return await task.ConfigureAwait(false);
-            var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            using (token.Register(() => cancelled.TrySetResult(true)))
-                if (await Task.WhenAny(task, cancelled.Task).ConfigureAwait(false) != task)
-                {
-                    _ = task.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
-                    throw new OperationCanceledException(token);
-                }
-            return await task.ConfigureAwait(false);
-        }
     }
 }

@@ -16,15 +16,15 @@ namespace WhatsappPhone.Api
 
         public static GraphApiException FromEnvelope(JsonElement error, HttpResponseMessage response, string request)
         {
-            int? Int(string name) => PhoneNumberJson.Property(error, name) is { ValueKind: JsonValueKind.Number } n && n.TryGetInt32(out var i) ? i : (int?)null;
-            string? Str(string name) => PhoneNumberJson.Text(PhoneNumberJson.Property(error, name));
+            int? Int(string name) => GraphJson.Property(error, name) is { ValueKind: JsonValueKind.Number } n && n.TryGetInt32(out var i) ? i : (int?)null;
+            string? Str(string name) => GraphJson.Text(GraphJson.Property(error, name));
 
             var code = Int("code");
             var subcode = Int("error_subcode");
             var graphMessage = Str("message");
             string? details = null;
-            if (PhoneNumberJson.Property(error, "error_data") is { } data)
-                details = data.ValueKind == JsonValueKind.Object ? PhoneNumberJson.Text(PhoneNumberJson.Property(data, "details")) : PhoneNumberJson.Text(data);
+            if (GraphJson.Property(error, "error_data") is { } data)
+                details = data.ValueKind == JsonValueKind.Object ? GraphJson.Text(GraphJson.Property(data, "details")) : GraphJson.Text(data);
             var userMessage = Str("error_user_msg");
 
             var message = new StringBuilder();
@@ -42,9 +42,9 @@ namespace WhatsappPhone.Api
                 UserTitle = Str("error_user_title"),
                 UserMessage = userMessage,
                 Details = details,
-                IsTransient = PhoneNumberJson.Property(error, "is_transient") is { ValueKind: JsonValueKind.True }
+                IsTransient = GraphJson.Property(error, "is_transient") is { ValueKind: JsonValueKind.True }
                               || (code is int c && TransientCodes.Contains(c)),
-                FbTraceId = Str("fbtrace_id") ?? GraphClient.Header(response, "X-Fb-Trace-Id"),
+                FbTraceId = Str("fbtrace_id") ?? GraphTransport.Header(response, "X-Fb-Trace-Id"),
                 Request = request,
                 RetryAfter = WaitHint(response),
             };
@@ -63,7 +63,7 @@ namespace WhatsappPhone.Api
                 response.StatusCode)
             {
                 IsTransient = transient,
-                FbTraceId = GraphClient.Header(response, "X-Fb-Trace-Id"),
+                FbTraceId = GraphTransport.Header(response, "X-Fb-Trace-Id"),
                 Request = request,
                 RetryAfter = WaitHint(response),
             };
@@ -88,14 +88,14 @@ namespace WhatsappPhone.Api
             var retryAfter = response.Headers.RetryAfter;
             if (retryAfter?.Delta is TimeSpan delta) return delta;
             if (retryAfter?.Date is DateTimeOffset date) return date - DateTimeOffset.UtcNow > TimeSpan.Zero ? date - DateTimeOffset.UtcNow : TimeSpan.Zero;
-            if (GraphClient.Header(response, "X-Business-Use-Case-Usage") is not { } usage) return null;
+            if (GraphTransport.Header(response, "X-Business-Use-Case-Usage") is not { } usage) return null;
             try
             {
                 using var doc = JsonDocument.Parse(usage);
                 var minutes = 0;
                 foreach (var account in doc.RootElement.EnumerateObject())
                     foreach (var entry in account.Value.EnumerateArray())
-                        if (PhoneNumberJson.Property(entry, "estimated_time_to_regain_access") is { ValueKind: JsonValueKind.Number } m && m.TryGetInt32(out var v))
+                        if (GraphJson.Property(entry, "estimated_time_to_regain_access") is { ValueKind: JsonValueKind.Number } m && m.TryGetInt32(out var v))
                             minutes = Math.Max(minutes, v);
                 return minutes > 0 ? TimeSpan.FromMinutes(minutes) : (TimeSpan?)null;
             }

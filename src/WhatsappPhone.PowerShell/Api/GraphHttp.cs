@@ -2,6 +2,8 @@ using System;
 using System.Net;
 using System.Net.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Options;
 
 namespace WhatsappPhone.Api
 {
@@ -11,30 +13,44 @@ namespace WhatsappPhone.Api
     /// </summary>
     internal static class GraphHttp
     {
+        // One named client per proxy: "graph" uses the system proxy, "graph proxy <uri>" an explicit one.
         const string ClientName = "graph";
+        const string ProxyPrefix = "graph proxy ";
 
         static readonly Lazy<IHttpClientFactory> Factory = new Lazy<IHttpClientFactory>(() =>
         {
             var services = new ServiceCollection();
-            services.AddHttpClient(ClientName)
-                .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler
+            services.AddHttpClient();
+            services.AddSingleton<IConfigureOptions<HttpClientFactoryOptions>>(new PrimaryHandlerByName());
+            return services.BuildServiceProvider().GetRequiredService<IHttpClientFactory>();
+        });
+
+        /// <summary>A client over the shared handlers; timeouts are applied per request by the caller.</summary>
+        public static HttpClient CreateClient(Uri? proxy)
+        {
+            var client = Factory.Value.CreateClient(proxy == null ? ClientName : ProxyPrefix + proxy.AbsoluteUri);
+            client.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
+            return client;
+        }
+
+        sealed class PrimaryHandlerByName : IConfigureNamedOptions<HttpClientFactoryOptions>
+        {
+            public void Configure(HttpClientFactoryOptions options) => Configure(Options.DefaultName, options);
+
+            public void Configure(string? name, HttpClientFactoryOptions options)
+            {
+                var proxy = name != null && name.StartsWith(ProxyPrefix, StringComparison.Ordinal) ? new WebProxy(new Uri(name.Substring(ProxyPrefix.Length))) : null;
+                options.HandlerLifetime = TimeSpan.FromMinutes(5);
+                options.HttpMessageHandlerBuilderActions.Add(b => b.PrimaryHandler = new HttpClientHandler
                 {
                     // A redirect must never carry the token to another host: Graph does not redirect API calls.
                     AllowAutoRedirect = false,
                     AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
                     UseProxy = true,
+                    Proxy = proxy,
                     UseCookies = false,
-                })
-                .SetHandlerLifetime(TimeSpan.FromMinutes(5));
-            return services.BuildServiceProvider().GetRequiredService<IHttpClientFactory>();
-        });
-
-        /// <summary>A client over the shared handlers; timeouts are applied per request by the caller.</summary>
-        public static HttpClient CreateClient()
-        {
-            var client = Factory.Value.CreateClient(ClientName);
-            client.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
-            return client;
+                });
+            }
         }
     }
 }

@@ -59,27 +59,27 @@ namespace WhatsappPhone.Api
                 var v = p.Value;
                 switch (p.Name)
                 {
-                    case "id": n.Id = Text(v) ?? ""; break;
-                    case "display_phone_number": n.DisplayPhoneNumber = Text(v); break;
-                    case "verified_name": n.VerifiedName = Text(v); break;
-                    case "status": n.Status = Text(v); break;
-                    case "quality_rating": n.QualityRating = Text(v); break;
-                    case NewLimitField: n.MessagingLimitTier = Text(v) ?? n.MessagingLimitTier; break;
-                    case OldLimitField: n.MessagingLimitTier ??= Text(v); break;
-                    case "code_verification_status": n.CodeVerificationStatus = Text(v); break;
-                    case "name_status": n.NameStatus = Text(v); break;
-                    case "new_name_status": n.NewNameStatus = Text(v); break;
-                    case "platform_type": n.PlatformType = Text(v); break;
-                    case "throughput": n.ThroughputLevel = v.ValueKind == JsonValueKind.Object ? Text(Property(v, "level")) : Text(v); break;
-                    case "account_mode": n.AccountMode = Text(v); break;
+                    case "id": n.Id = GraphJson.Text(v) ?? ""; break;
+                    case "display_phone_number": n.DisplayPhoneNumber = GraphJson.Text(v); break;
+                    case "verified_name": n.VerifiedName = GraphJson.Text(v); break;
+                    case "status": n.Status = GraphJson.Text(v); break;
+                    case "quality_rating": n.QualityRating = GraphJson.Text(v); break;
+                    case NewLimitField: n.MessagingLimitTier = GraphJson.Text(v) ?? n.MessagingLimitTier; break;
+                    case OldLimitField: n.MessagingLimitTier ??= GraphJson.Text(v); break;
+                    case "code_verification_status": n.CodeVerificationStatus = GraphJson.Text(v); break;
+                    case "name_status": n.NameStatus = GraphJson.Text(v); break;
+                    case "new_name_status": n.NewNameStatus = GraphJson.Text(v); break;
+                    case "platform_type": n.PlatformType = GraphJson.Text(v); break;
+                    case "throughput": n.ThroughputLevel = v.ValueKind == JsonValueKind.Object ? GraphJson.Text(GraphJson.Property(v, "level")) : GraphJson.Text(v); break;
+                    case "account_mode": n.AccountMode = GraphJson.Text(v); break;
                     case "is_official_business_account": n.IsOfficialBusinessAccount = Bool(v); break;
                     case "is_pin_enabled": n.IsPinEnabled = Bool(v); break;
-                    case "certificate": n.Certificate = Text(v); break;
-                    case "last_onboarded_time": n.LastOnboardedTime = Time(Text(v)); break;
+                    case "certificate": n.Certificate = GraphJson.Text(v); break;
+                    case "last_onboarded_time": n.LastOnboardedTime = Time(GraphJson.Text(v)); break;
                     case "health_status": ReadHealth(v, n); break;
                     default:
                         if (extraFields != null && extraFields.Contains(p.Name))
-                            (n.AdditionalFields ??= new Dictionary<string, string?>(StringComparer.Ordinal))[p.Name] = Text(v);
+                            (n.AdditionalFields ??= new Dictionary<string, string?>(StringComparer.Ordinal))[p.Name] = GraphJson.Text(v);
                         break;
                 }
             }
@@ -90,33 +90,21 @@ namespace WhatsappPhone.Api
         static void ReadHealth(JsonElement v, PhoneNumber n)
         {
             if (v.ValueKind != JsonValueKind.Object) return;
-            n.HealthStatus = Text(Property(v, "can_send_message"));
-            if (Property(v, "entities") is not { ValueKind: JsonValueKind.Array } entities) return;
+            n.HealthStatus = GraphJson.Text(GraphJson.Property(v, "can_send_message"));
+            if (GraphJson.Property(v, "entities") is not { ValueKind: JsonValueKind.Array } entities) return;
             var issues = new StringBuilder();
             foreach (var entity in entities.EnumerateArray())
             {
-                if (entity.ValueKind != JsonValueKind.Object || Property(entity, "errors") is not { ValueKind: JsonValueKind.Array } errors) continue;
+                if (entity.ValueKind != JsonValueKind.Object || GraphJson.Property(entity, "errors") is not { ValueKind: JsonValueKind.Array } errors) continue;
                 foreach (var err in errors.EnumerateArray())
                 {
                     if (issues.Length > 0) issues.Append('\n');
-                    issues.Append(Text(Property(entity, "entity_type"))).Append(' ').Append(Text(Property(entity, "id")))
-                          .Append(": ").Append(Text(Property(err, "error_code"))).Append(' ').Append(Text(Property(err, "error_description")));
+                    issues.Append(GraphJson.Text(GraphJson.Property(entity, "entity_type"))).Append(' ').Append(GraphJson.Text(GraphJson.Property(entity, "id")))
+                          .Append(": ").Append(GraphJson.Text(GraphJson.Property(err, "error_code"))).Append(' ').Append(GraphJson.Text(GraphJson.Property(err, "error_description")));
                 }
             }
             n.HealthIssues = issues.Length > 0 ? issues.ToString() : null;
         }
-
-        internal static JsonElement? Property(JsonElement e, string name) =>
-            e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) ? v : (JsonElement?)null;
-
-        /// <summary>A string as itself; numbers, booleans, objects and arrays as their JSON text; null as null.</summary>
-        internal static string? Text(JsonElement? v) => v switch
-        {
-            null => null,
-            { ValueKind: JsonValueKind.String } s => s.GetString(),
-            { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined } => null,
-            { } other => other.GetRawText(),
-        };
 
         static bool? Bool(JsonElement v) => v.ValueKind switch
         {

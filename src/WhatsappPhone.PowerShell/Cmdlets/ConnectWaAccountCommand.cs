@@ -33,6 +33,20 @@ namespace WhatsappPhone.Cmdlets
         [ValidateRange(1, 3600)]
         public int? TimeoutSec { get; set; }
 
+        /// <summary>Retries of a request that failed with a transient fault (GETs; register and deregister at most once, see about_WhatsappPhone).</summary>
+        [Parameter]
+        [ValidateRange(0, 20)]
+        public int? MaxRetries { get; set; }
+
+        /// <summary>The most seconds one request may spend waiting between retries, a server's Retry-After included.</summary>
+        [Parameter]
+        [ValidateRange(0, 86400)]
+        public int? MaxRetryWaitSec { get; set; }
+
+        /// <summary>An explicit HTTP proxy; by default the system proxy (HTTPS_PROXY/NO_PROXY on Linux and macOS) is used.</summary>
+        [Parameter]
+        public Uri? Proxy { get; set; }
+
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
@@ -50,8 +64,13 @@ namespace WhatsappPhone.Cmdlets
             {
                 ThrowTerminatingError(new ErrorRecord(ex, "WaInvalidConnectionSetting", ErrorCategory.InvalidArgument, ex.ParamName));
             }
-            AccessToken!.MakeReadOnly();
-            var context = new WaContext(AccessToken, BusinessAccountId, ApiVersion, baseUri, TimeoutSec);
+            if (Proxy != null && (!Proxy.IsAbsoluteUri || (Proxy.Scheme != Uri.UriSchemeHttp && Proxy.Scheme != Uri.UriSchemeHttps)))
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The proxy must be an absolute http or https URI, such as http://proxy.example.com:8080; '{Proxy}' is not."),
+                    "WaInvalidConnectionSetting", ErrorCategory.InvalidArgument, Proxy));
+            // A copy: the caller's SecureString stays theirs to change or dispose.
+            var token = AccessToken!.Copy();
+            token.MakeReadOnly();
+            var context = new WaContext(token, BusinessAccountId, ApiVersion, baseUri, TimeoutSec, MaxRetries, MaxRetryWaitSec, Proxy);
             ConnectionResolver.CurrentContext = context;
             WriteVerbose($"Connected: {context}.");
             if (PassThru) WriteObject(context);

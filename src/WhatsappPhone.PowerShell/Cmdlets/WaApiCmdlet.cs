@@ -16,7 +16,7 @@ namespace WhatsappPhone.Cmdlets
     public abstract class WaApiCmdlet : PSCmdlet, IDisposable
     {
         readonly CancellationTokenSource stopping = new CancellationTokenSource();
-        readonly ConcurrentQueue<string> trace = new ConcurrentQueue<string>();
+        readonly QueuedLog log = new QueuedLog();
         GraphSettings? settings;
         GraphClient? client;
 
@@ -45,11 +45,11 @@ namespace WhatsappPhone.Cmdlets
             }
         }
 
-        protected GraphClient Client => client ??= new GraphClient(Settings, null, trace.Enqueue);
+        protected GraphClient Client => client ??= new GraphClient(Settings, null, log);
 
         protected override void StopProcessing() => stopping.Cancel();
 
-        protected override void EndProcessing() => FlushTrace();
+        protected override void EndProcessing() => FlushLog();
 
         public void Dispose() => stopping.Dispose();
 
@@ -66,7 +66,7 @@ namespace WhatsappPhone.Cmdlets
             }
             finally
             {
-                FlushTrace();
+                FlushLog();
             }
         }
 
@@ -100,9 +100,20 @@ namespace WhatsappPhone.Cmdlets
             return false;
         }
 
-        void FlushTrace()
+        /// <summary>Writes what the client logged; only the pipeline thread may write to PowerShell's streams.</summary>
+        protected void FlushLog()
         {
-            while (trace.TryDequeue(out var line)) WriteDebug(line);
+            while (log.Lines.TryDequeue(out var entry))
+                if (entry.Verbose) WriteVerbose(entry.Line);
+                else WriteDebug(entry.Line);
+        }
+
+        /// <summary>The client logs from thread-pool threads; lines wait here for the pipeline thread.</summary>
+        sealed class QueuedLog : IGraphLog
+        {
+            public readonly ConcurrentQueue<(bool Verbose, string Line)> Lines = new ConcurrentQueue<(bool, string)>();
+            public void Debug(string line) => Lines.Enqueue((false, line));
+            public void Verbose(string line) => Lines.Enqueue((true, line));
         }
     }
 }

@@ -49,7 +49,12 @@ namespace WhatsappPhone.Connection
             {
                 GraphInput.RequireApiVersion(version, ApiVersionVariable);
                 var timeout = context?.TimeoutSec is int s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
-                return new GraphSettings(token, version, GraphInput.RequireBaseUri(baseUri, BaseUriVariable), timeout);
+                var retry = context?.MaxRetries != null || context?.MaxRetryWaitSec != null
+                    ? new RetryPolicy(context.MaxRetries ?? RetryPolicy.Default.MaxRetries,
+                        context.MaxRetryWaitSec is int w ? TimeSpan.FromSeconds(w) : RetryPolicy.Default.MaxWait)
+                    : null;
+                var proxy = context?.Proxy is string p ? new Uri(p) : null;
+                return new GraphSettings(token, version, GraphInput.RequireBaseUri(baseUri, BaseUriVariable), timeout, retry, proxy);
             }
             catch (ArgumentException ex)
             {

@@ -10,8 +10,12 @@ namespace WhatsappPhone.Connection
     /// </summary>
     public sealed class WaContext
     {
-        internal WaContext(SecureString accessToken, string? businessAccountId, string? apiVersion, Uri? baseUri, int? timeoutSec)
+        internal WaContext(SecureString accessToken, string? businessAccountId, string? apiVersion, Uri? baseUri, int? timeoutSec,
+            int? maxRetries = null, int? maxRetryWaitSec = null, Uri? proxy = null)
         {
+            MaxRetries = maxRetries;
+            MaxRetryWaitSec = maxRetryWaitSec;
+            Proxy = proxy?.ToString();
             AccessToken = accessToken;
             BusinessAccountId = businessAccountId;
             ApiVersion = apiVersion;
@@ -24,6 +28,9 @@ namespace WhatsappPhone.Connection
         public string? ApiVersion { get; }
         public string? BaseUri { get; }
         public int? TimeoutSec { get; }
+        public int? MaxRetries { get; }
+        public int? MaxRetryWaitSec { get; }
+        public string? Proxy { get; }
 
         public override string ToString() =>
             $"WhatsappPhone connection (API {ApiVersion ?? "default"}, {BaseUri ?? "default URI"}, account {BusinessAccountId ?? "not set"})";
