@@ -204,10 +204,18 @@ Describe 'Errors scripts can branch on' {
         $err[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
     }
 
-    It 'reports an HTML page from a proxy with its status, not a JSON error' {
+    It 'rides out an HTML page from a proxy by retrying the GET' {
         Add-Fault $emu @{ pathContains = '/phone_numbers'; kind = 'html'; status = 502; count = 1 }
-        Get-WaPhoneNumber -ErrorVariable err -ErrorAction SilentlyContinue
+        (Get-WaPhoneNumber).Id | Should -Be $recordedNumber
+    }
+
+    It 'reports an HTML page from a proxy with its status, not a JSON error, once retries are spent' {
+        $noRetry = Connect-WaAccount -AccessToken $emu.Token -BaseUri $emu.BaseUri -BusinessAccountId $recordedWaba -MaxRetries 0 -PassThru
+        Connect-WaAccount -AccessToken $emu.Token -BaseUri $emu.BaseUri -BusinessAccountId $recordedWaba
+        Add-Fault $emu @{ pathContains = '/phone_numbers'; kind = 'html'; status = 502; count = 1 }
+        Get-WaPhoneNumber -Context $noRetry -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'WaApi.Http502,*'
+        $err[0].CategoryInfo.Category | Should -Be 'ResourceUnavailable'
         $err[0].Exception.Message | Should -Match '502'
     }
 }

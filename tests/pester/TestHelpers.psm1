@@ -18,8 +18,12 @@ function Invoke-Control {
     Invoke-RestMethod @args
 }
 
-# The Graph requests the emulator received since the last Clear-RequestLog.
-function Get-RequestLog([Parameter(Mandatory)] $Emulator) { @(Invoke-Control $Emulator 'requests') }
+# The Graph requests the emulator received since the last Clear-RequestLog, one object each.
+function Get-RequestLog([Parameter(Mandatory)] $Emulator) {
+    # Invoke-RestMethod writes a JSON array as one object; returning it from a variable unrolls it.
+    $entries = Invoke-Control $Emulator 'requests'
+    $entries
+}
 function Clear-RequestLog([Parameter(Mandatory)] $Emulator) { $null = Invoke-Control $Emulator 'requests' -Method Delete }
 function Reset-Emulator([Parameter(Mandatory)] $Emulator) { $null = Invoke-Control $Emulator 'reset' -Method Post }
 

@@ -28,10 +28,15 @@ namespace WhatsappPhone.Api
             var userMessage = Str("error_user_msg");
 
             var message = new StringBuilder();
-            message.Append(string.IsNullOrEmpty(graphMessage) ? $"The Graph API answered HTTP {(int)response.StatusCode} with error code {code}." : graphMessage);
-            if (!string.IsNullOrEmpty(userMessage) && userMessage != graphMessage) message.Append(' ').Append(userMessage);
-            if (!string.IsNullOrEmpty(details) && details != graphMessage && details != userMessage) message.Append(" Details: ").Append(details);
-            if (Advice(code, subcode) is { } advice) message.Append(' ').Append(advice);
+            void Sentence(string text)
+            {
+                if (message.Length > 0) message.Append(".!?".IndexOf(message[message.Length - 1]) >= 0 ? " " : ". ");
+                message.Append(text);
+            }
+            Sentence(string.IsNullOrEmpty(graphMessage) ? $"The Graph API answered HTTP {(int)response.StatusCode} with error code {code}." : graphMessage!);
+            if (!string.IsNullOrEmpty(userMessage) && userMessage != graphMessage) Sentence(userMessage!);
+            if (!string.IsNullOrEmpty(details) && details != graphMessage && details != userMessage) Sentence("Details: " + details);
+            if (Advice(code, subcode) is { } advice) Sentence(advice);
 
             return new GraphApiException(message.ToString(), response.StatusCode)
             {

@@ -6,11 +6,14 @@ namespace WhatsappPhone.Cmdlets
     /// <summary>Graph errors as ErrorRecords: a stable FullyQualifiedErrorId (WaApi.&lt;code&gt;), a real category, the ID as target.</summary>
     internal static class ErrorRecords
     {
-        public static ErrorRecord FromGraph(GraphApiException ex, object? target)
+        public static ErrorRecord FromGraph(GraphApiException ex, object? target, string? progress = null)
         {
             var record = new ErrorRecord(ex, ex.ErrorId, Category(ex), target);
-            if (ex.FbTraceId != null)
-                record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = $"If this persists, quote fbtrace_id {ex.FbTraceId} to Meta support." };
+            if (ex.FbTraceId != null || progress != null)
+                record.ErrorDetails = new ErrorDetails(progress == null ? ex.Message : $"{ex.Message} {progress}")
+                {
+                    RecommendedAction = ex.FbTraceId != null ? $"If this persists, quote fbtrace_id {ex.FbTraceId} to Meta support." : null,
+                };
             return record;
         }
 

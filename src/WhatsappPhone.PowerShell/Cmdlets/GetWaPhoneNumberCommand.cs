@@ -108,7 +108,7 @@ namespace WhatsappPhone.Cmdlets
                     }
                     uri = page.Next;
                 }
-            });
+            }, () => $"The listing of WhatsApp Business Account {account} stopped after {emittedHere} numbers were written; nothing was written twice.");
             WriteVerbose($"Listed {emittedHere} numbers of WhatsApp Business Account {account}.");
         }
 

@@ -82,7 +82,8 @@ namespace WhatsappPhone.Cmdlets
         /// Runs one unit of work for <paramref name="target"/>; a failure becomes a non-terminating
         /// error so the rest of the pipeline still runs.
         /// </summary>
-        protected bool TryRun(object? target, Action action)
+        /// <param name="progress">Says how far the work got, added to the error's message (a listing's count so far).</param>
+        protected bool TryRun(object? target, Action action, Func<string>? progress = null)
         {
             try
             {
@@ -91,7 +92,7 @@ namespace WhatsappPhone.Cmdlets
             }
             catch (GraphApiException ex)
             {
-                WriteError(ErrorRecords.FromGraph(ex, target));
+                WriteError(ErrorRecords.FromGraph(ex, target, progress?.Invoke()));
             }
             catch (ArgumentException ex)
             {
