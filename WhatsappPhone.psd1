@@ -6,16 +6,21 @@
     Author               = 'WhatsappPhone contributors'
     CompanyName          = 'WhatsappPhone'
     Copyright            = '(c) WhatsappPhone contributors. MIT License.'
-    Description          = 'Manage WhatsApp Business phone numbers through the Meta Graph API: list, get, register and deregister numbers, with typed output for the pipeline.'
+    Description          = 'Manage WhatsApp Business phone numbers through the Meta Graph API: list, register and deregister numbers, verify them by code, set their two-step PIN, check their health, and list the accounts of a business portfolio. Typed output for the pipeline; safe in unattended runbooks.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('WhatsappPhone.Format.ps1xml')
     CmdletsToExport      = @(
+        'Confirm-WaPhoneNumberCode'
         'Connect-WaAccount'
         'Disconnect-WaAccount'
+        'Get-WaBusinessAccount'
         'Get-WaPhoneNumber'
         'Register-WaPhoneNumber'
+        'Request-WaPhoneNumberCode'
+        'Set-WaPhoneNumberPin'
+        'Test-WaPhoneNumber'
         'Unregister-WaPhoneNumber'
     )
     FunctionsToExport    = @()

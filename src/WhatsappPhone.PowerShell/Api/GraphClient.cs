@@ -62,14 +62,29 @@ namespace WhatsappPhone.Api
         }
 
         /// <summary>Fetches one page of phone numbers and parses it whole before returning any of it.</summary>
-        public async Task<Page<PhoneNumber>> GetPhoneNumberPageAsync(Uri pageUri, string businessAccountId, ICollection<string>? extraFields, CancellationToken cancellationToken)
+        public Task<Page<PhoneNumber>> GetPhoneNumberPageAsync(Uri pageUri, string businessAccountId, ICollection<string>? extraFields, CancellationToken cancellationToken) =>
+            GetPageAsync(pageUri, e => PhoneNumberJson.Read(e, businessAccountId, extraFields), cancellationToken);
+
+        /// <summary>The first page of a business portfolio's owned or client WhatsApp Business Accounts.</summary>
+        public Uri BusinessAccountsUri(string businessId, BusinessAccountOwnership ownership, int limit)
+        {
+            GraphInput.RequireId(businessId, "business portfolio ID", nameof(businessId));
+            var edge = ownership == BusinessAccountOwnership.Owned ? "owned_whatsapp_business_accounts" : "client_whatsapp_business_accounts";
+            return ApiUri($"{businessId}/{edge}", $"fields={Escape(string.Join(",", BusinessAccountJson.Fields))}&limit={limit.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        public Task<Page<BusinessAccount>> GetBusinessAccountPageAsync(Uri pageUri, string businessId, BusinessAccountOwnership ownership, CancellationToken cancellationToken) =>
+            GetPageAsync(pageUri, e => BusinessAccountJson.Read(e, businessId, ownership), cancellationToken);
+
+        /// <summary>One page of any Graph listing, parsed whole: a page cut off and retried never yields an item twice.</summary>
+        async Task<Page<T>> GetPageAsync<T>(Uri pageUri, Func<JsonElement, T> read, CancellationToken cancellationToken)
         {
             using var doc = await transport.SendAsync(HttpMethod.Get, CheckSameOrigin(pageUri), null, cancellationToken).ConfigureAwait(false);
             var root = doc.RootElement;
-            var items = new List<PhoneNumber>();
+            var items = new List<T>();
             if (GraphJson.Property(root, "data") is { ValueKind: JsonValueKind.Array } data)
                 foreach (var e in data.EnumerateArray())
-                    if (e.ValueKind == JsonValueKind.Object) items.Add(PhoneNumberJson.Read(e, businessAccountId, extraFields));
+                    if (e.ValueKind == JsonValueKind.Object) items.Add(read(e));
             Uri? next = null;
             if (GraphJson.Property(root, "paging") is { } paging && GraphJson.Text(GraphJson.Property(paging, "next")) is { Length: > 0 } link)
             {
@@ -80,7 +95,7 @@ namespace WhatsappPhone.Api
             long? total = null;
             if (GraphJson.Property(root, "summary") is { } summary && GraphJson.Property(summary, "total_count") is { ValueKind: JsonValueKind.Number } tc)
                 total = tc.GetInt64();
-            return new Page<PhoneNumber>(items, next, total);
+            return new Page<T>(items, next, total);
         }
 
         public async Task<PhoneNumber> GetPhoneNumberAsync(string phoneNumberId, IEnumerable<string> fields, ICollection<string>? extraFields, CancellationToken cancellationToken)
@@ -115,12 +130,53 @@ namespace WhatsappPhone.Api
             return PostForSuccessAsync($"{phoneNumberId}/deregister", null, cancellationToken);
         }
 
+        /// <summary>POST /{id}/request_code: sends a verification code by SMS or voice call. Not retried blindly (each sends a message).</summary>
+        public Task RequestCodeAsync(string phoneNumberId, string codeMethod, string language, CancellationToken cancellationToken)
+        {
+            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            return PostForSuccessAsync($"{phoneNumberId}/request_code", JsonBody(w =>
+            {
+                w.WriteString("code_method", codeMethod);
+                w.WriteString("language", language);
+            }), cancellationToken);
+        }
+
+        /// <summary>POST /{id}/verify_code with the code as a string.</summary>
+        public Task VerifyCodeAsync(string phoneNumberId, SecureString code, CancellationToken cancellationToken)
+        {
+            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            return PostForSuccessAsync($"{phoneNumberId}/verify_code", JsonBody(w => GraphTransport.WithRevealed(code, c =>
+            {
+                GraphInput.RequireVerificationCode(c, nameof(code));
+                w.WriteString("code", c);
+            })), cancellationToken);
+        }
+
+        /// <summary>POST /{id} with {"pin"}: sets or changes the two-step verification PIN.</summary>
+        public Task SetPinAsync(string phoneNumberId, SecureString pin, CancellationToken cancellationToken)
+        {
+            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            return PostForSuccessAsync(phoneNumberId, JsonBody(w => GraphTransport.WithRevealed(pin, p =>
+            {
+                GraphInput.RequirePin(p, nameof(pin));
+                w.WriteString("pin", p);
+            })), cancellationToken);
+        }
+
         async Task PostForSuccessAsync(string path, byte[]? body, CancellationToken cancellationToken)
         {
-            using var doc = await transport.SendAsync(HttpMethod.Post, ApiUri(path, null), body == null ? null : () => JsonContent(body), cancellationToken).ConfigureAwait(false);
-            if (GraphJson.Property(doc.RootElement, "success") is not { ValueKind: JsonValueKind.True })
-                throw new GraphApiException($"The Graph API did not confirm POST {path}: it answered {Shorten(doc.RootElement.GetRawText())} instead of {{\"success\":true}}.", HttpStatusCode.OK)
-                { Request = "POST " + path };
+            try
+            {
+                using var doc = await transport.SendAsync(HttpMethod.Post, ApiUri(path, null), body == null ? null : () => JsonContent(body), cancellationToken).ConfigureAwait(false);
+                if (GraphJson.Property(doc.RootElement, "success") is not { ValueKind: JsonValueKind.True })
+                    throw new GraphApiException($"The Graph API did not confirm POST {path}: it answered {Shorten(doc.RootElement.GetRawText())} instead of {{\"success\":true}}.", HttpStatusCode.OK)
+                    { Request = "POST " + path };
+            }
+            finally
+            {
+                // The body may hold a PIN or a code: do not leave it in memory longer than needed.
+                if (body != null) Array.Clear(body, 0, body.Length);
+            }
         }
 
         Uri ApiUri(string path, string? query)

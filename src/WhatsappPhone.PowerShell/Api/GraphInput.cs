@@ -15,6 +15,7 @@ namespace WhatsappPhone.Api
         public const int MaxIdLength = 32;
 
         static readonly Regex Version = new Regex(@"^v\d{1,3}\.\d{1,3}$", RegexOptions.CultureInvariant);
+        static readonly Regex Language = new Regex(@"^[a-z]{2,3}(_[A-Z]{2})?$", RegexOptions.CultureInvariant);
         static readonly Regex LooksLikePhoneNumber = new Regex(@"^\s*\+|\d[\s\-().]+\d", RegexOptions.CultureInvariant);
 
         /// <summary>A Graph object ID: 1 to 32 ASCII digits. <paramref name="what"/> names it in the message.</summary>
@@ -47,6 +48,20 @@ namespace WhatsappPhone.Api
                     "Pass it as a quoted string so leading zeros survive ('024680', not 024680).", paramName);
             if (!IsAsciiDigits(pin))
                 throw new ArgumentException("The PIN must be six ASCII digits 0-9, with no spaces, letters or other characters.", paramName);
+        }
+
+        /// <summary>The code from request_code: 4 to 10 ASCII digits, as a string. The message never repeats it.</summary>
+        public static void RequireVerificationCode(string? code, string paramName)
+        {
+            if (code == null || code.Length < 4 || code.Length > 10 || !IsAsciiDigits(code))
+                throw new ArgumentException("The verification code is the digits sent by SMS or voice call (usually six), with no spaces or other characters.", paramName);
+        }
+
+        /// <summary>A language code such as en_US or pt_BR for request_code.</summary>
+        public static string RequireLanguage(string? language, string paramName)
+        {
+            if (language != null && Language.IsMatch(language)) return language;
+            throw new ArgumentException($"'{language}' is not a language code; give one such as en_US, es_ES or pt_BR.", paramName);
         }
 
         public static string RequireApiVersion(string? version, string paramName)

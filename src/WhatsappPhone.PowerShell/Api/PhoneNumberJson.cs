@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Text;
 using System.Text.Json;
 using WhatsappPhone.Models;
 
@@ -92,18 +91,24 @@ namespace WhatsappPhone.Api
             if (v.ValueKind != JsonValueKind.Object) return;
             n.HealthStatus = GraphJson.Text(GraphJson.Property(v, "can_send_message"));
             if (GraphJson.Property(v, "entities") is not { ValueKind: JsonValueKind.Array } entities) return;
-            var issues = new StringBuilder();
+            var errors = new List<HealthStatusError>();
             foreach (var entity in entities.EnumerateArray())
             {
-                if (entity.ValueKind != JsonValueKind.Object || GraphJson.Property(entity, "errors") is not { ValueKind: JsonValueKind.Array } errors) continue;
-                foreach (var err in errors.EnumerateArray())
-                {
-                    if (issues.Length > 0) issues.Append('\n');
-                    issues.Append(GraphJson.Text(GraphJson.Property(entity, "entity_type"))).Append(' ').Append(GraphJson.Text(GraphJson.Property(entity, "id")))
-                          .Append(": ").Append(GraphJson.Text(GraphJson.Property(err, "error_code"))).Append(' ').Append(GraphJson.Text(GraphJson.Property(err, "error_description")));
-                }
+                if (GraphJson.Property(entity, "errors") is not { ValueKind: JsonValueKind.Array } entityErrors) continue;
+                foreach (var err in entityErrors.EnumerateArray())
+                    errors.Add(new HealthStatusError
+                    {
+                        EntityType = GraphJson.Text(GraphJson.Property(entity, "entity_type")),
+                        EntityId = GraphJson.Text(GraphJson.Property(entity, "id")),
+                        CanSendMessage = GraphJson.Text(GraphJson.Property(entity, "can_send_message")),
+                        Code = GraphJson.Text(GraphJson.Property(err, "error_code")),
+                        Description = GraphJson.Text(GraphJson.Property(err, "error_description")),
+                        PossibleSolution = GraphJson.Text(GraphJson.Property(err, "possible_solution")),
+                    });
             }
-            n.HealthIssues = issues.Length > 0 ? issues.ToString() : null;
+            if (errors.Count == 0) return;
+            n.HealthErrors = errors;
+            n.HealthIssues = string.Join("\n", errors.Select(e => $"{e.EntityType} {e.EntityId}: {e.Code} {e.Description}"));
         }
 
         static bool? Bool(JsonElement v) => v.ValueKind switch

@@ -17,6 +17,7 @@ namespace WhatsappPhone.Cmdlets
     {
         const string ListSet = "List";
         const string ByIdSet = "ById";
+        const string ByAccountObjectSet = "ByAccountObject";
 
         /// <summary>Accounts to list; default from the connection or WHATSAPP_BUSINESS_ID. Not bound from the pipeline, so a piped PhoneNumber is never re-listed.</summary>
         [Parameter(ParameterSetName = ListSet, Position = 0)]
@@ -24,6 +25,11 @@ namespace WhatsappPhone.Cmdlets
         [ValidateNotNullOrEmpty]
         [ValidateGraphId("WhatsApp Business Account ID")]
         public string[]? BusinessAccountId { get; set; }
+
+        /// <summary>Accounts from Get-WaBusinessAccount, piped: their numbers are listed.</summary>
+        [Parameter(ParameterSetName = ByAccountObjectSet, Mandatory = true, ValueFromPipeline = true)]
+        [ValidateNotNullOrEmpty]
+        public BusinessAccount[] BusinessAccount { get; set; } = Array.Empty<BusinessAccount>();
 
         [Parameter(ParameterSetName = ByIdSet, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
@@ -71,11 +77,18 @@ namespace WhatsappPhone.Cmdlets
             string[] accounts;
             try
             {
-                accounts = BusinessAccountId ?? new[] { ConnectionResolver.ResolveBusinessAccountId(Context) };
+                accounts = ParameterSetName == ByAccountObjectSet
+                    ? BusinessAccount.Select(a => GraphInput.RequireId(a.Id, "WhatsApp Business Account ID", nameof(BusinessAccount))).ToArray()
+                    : BusinessAccountId ?? new[] { ConnectionResolver.ResolveBusinessAccountId(Context) };
             }
             catch (WaConnectionException ex)
             {
                 ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, null));
+                return;
+            }
+            catch (ArgumentException ex)
+            {
+                WriteError(new ErrorRecord(ex, "WaInvalidArgument", ErrorCategory.InvalidArgument, null));
                 return;
             }
             foreach (var account in accounts)
@@ -90,12 +103,10 @@ namespace WhatsappPhone.Cmdlets
             var emittedHere = 0;
             TryRun(account, () =>
             {
-                var uri = Client.PhoneNumbersUri(account, Fields, PageSize(), PagingParameters.IncludeTotalCount);
                 var first = true;
-                for (var pageNumber = 1; uri != null && !Done; pageNumber++)
+                foreach (var page in Pages(Client.PhoneNumbersUri(account, Fields, PageSize(), PagingParameters.IncludeTotalCount),
+                             uri => Client.GetPhoneNumberPageAsync(uri, account, extraFields, Cancellation), $"the numbers of WhatsApp Business Account {account}"))
                 {
-                    WriteVerbose($"Reading page {pageNumber} of the numbers of WhatsApp Business Account {account}.");
-                    var page = Wait(Client.GetPhoneNumberPageAsync(uri, account, extraFields, Cancellation));
                     if (first && PagingParameters.IncludeTotalCount)
                         WriteObject(PagingParameters.NewTotalCount(page.TotalCount is long t ? (ulong)t : 0, page.TotalCount.HasValue ? 1.0 : 0.0));
                     first = false;
@@ -106,7 +117,7 @@ namespace WhatsappPhone.Cmdlets
                         Emit(number);
                         emittedHere++;
                     }
-                    uri = page.Next;
+                    if (Done) break;
                 }
             }, () => $"The listing of WhatsApp Business Account {account} stopped after {emittedHere} numbers were written; nothing was written twice.");
             WriteVerbose($"Listed {emittedHere} numbers of WhatsApp Business Account {account}.");

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using System.Security;
-using WhatsappPhone.Api;
 using WhatsappPhone.Models;
 
 namespace WhatsappPhone.Cmdlets
@@ -8,13 +7,8 @@ namespace WhatsappPhone.Cmdlets
     /// <summary>Registers a phone number for the WhatsApp Cloud API with its two-step verification PIN.</summary>
     [Cmdlet(VerbsLifecycle.Register, "WaPhoneNumber", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(PhoneNumber))]
-    public sealed class RegisterWaPhoneNumberCommand : WaApiCmdlet
+    public sealed class RegisterWaPhoneNumberCommand : WaPhoneNumberActionCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Id")]
-        [ValidateGraphId("phone-number ID")]
-        public string PhoneNumberId { get; set; } = "";
-
         /// <summary>The six-digit two-step verification PIN, as a string or SecureString.</summary>
         [Parameter(Mandatory = true)]
         [SecretTransformation]
@@ -26,19 +20,31 @@ namespace WhatsappPhone.Cmdlets
         [ValidateSet("AU", "ID", "IN", "JP", "SG", "KR", "DE", "CH", "GB", "BR", "BH", "ZA", "AE", "CA")]
         public string? DataLocalizationRegion { get; set; }
 
+        /// <summary>Reads the number first and skips it when it is already CONNECTED on CLOUD_API, so a re-run spends none of the 10-per-72-hours budget.</summary>
         [Parameter]
-        public SwitchParameter PassThru { get; set; }
+        public SwitchParameter SkipIfRegistered { get; set; }
 
         protected override void ProcessRecord()
         {
-            var id = PhoneNumberId;
-            if (!ShouldProcess($"phone number {id}", "Register with the WhatsApp Cloud API")) return;
-            TryRun(id, () =>
+            const string action = "Register with the WhatsApp Cloud API";
+            if (!SkipIfRegistered)
             {
-                Wait(Client.RegisterAsync(id, Pin, DataLocalizationRegion, Cancellation));
-                WriteVerbose($"Registered phone number {id}.");
-                if (PassThru) WriteObject(Wait(Client.GetPhoneNumberAsync(id, PhoneNumberJson.FieldsFor(Settings.MajorVersion), null, Cancellation)));
-            });
+                Act(action, Register);
+                return;
+            }
+            if (!ShouldProcess(Target, action)) return;
+            var id = PhoneNumberId;
+            PhoneNumber? current = null;
+            if (!TryRun(id, () => current = ReadBack(id))) return;
+            if (current!.Status == "CONNECTED" && current.PlatformType == "CLOUD_API")
+            {
+                WriteVerbose($"Skipped {Target}: already CONNECTED on CLOUD_API.");
+                if (PassThru) WriteObject(current);
+                return;
+            }
+            Act(action, Register, confirmed: true);
         }
+
+        System.Threading.Tasks.Task Register(string id) => Client.RegisterAsync(id, Pin, DataLocalizationRegion, Cancellation);
     }
 }

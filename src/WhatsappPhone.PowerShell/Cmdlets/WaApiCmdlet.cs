@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -76,6 +77,22 @@ namespace WhatsappPhone.Cmdlets
         {
             await task.ConfigureAwait(false);
             return true;
+        }
+
+        /// <summary>
+        /// The pages of a listing, fetched one at a time on the pipeline thread as the caller asks
+        /// for them: a caller that stops asking sends no further request.
+        /// </summary>
+        protected IEnumerable<Page<T>> Pages<T>(Uri first, Func<Uri, Task<Page<T>>> fetch, string what)
+        {
+            Uri? next = first;
+            for (var number = 1; next != null; number++)
+            {
+                WriteVerbose($"Reading page {number} of {what}.");
+                var page = Wait(fetch(next));
+                yield return page;
+                next = page.Next;
+            }
         }
 
         /// <summary>

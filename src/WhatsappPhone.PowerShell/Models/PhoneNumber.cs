@@ -37,10 +37,24 @@ namespace WhatsappPhone.Models
         /// <summary>The WhatsApp Business Account the number was listed from ($null when fetched by ID).</summary>
         public string? BusinessAccountId { get; set; }
 
+        /// <summary>The errors of health_status entities, with Meta's possible solution, for Test-WaPhoneNumber.</summary>
+        internal IReadOnlyList<HealthStatusError>? HealthErrors { get; set; }
+
         /// <summary>Fields requested with -Property that have no typed property, as JSON text or string.</summary>
         internal IDictionary<string, string?>? AdditionalFields { get; set; }
 
         /// <summary>The ID, so a PhoneNumber converted to a string is usable wherever an ID is expected.</summary>
         public override string ToString() => Id;
+    }
+
+    /// <summary>One error that health_status reports for an entity (the number, its account, the business, the app).</summary>
+    internal sealed class HealthStatusError
+    {
+        public string? EntityType { get; set; }
+        public string? EntityId { get; set; }
+        public string? CanSendMessage { get; set; }
+        public string? Code { get; set; }
+        public string? Description { get; set; }
+        public string? PossibleSolution { get; set; }
     }
 }

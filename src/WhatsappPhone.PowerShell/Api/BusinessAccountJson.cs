@@ -1,0 +1,22 @@
+using System.Text.Json;
+using WhatsappPhone.Models;
+
+namespace WhatsappPhone.Api
+{
+    /// <summary>How a Graph WhatsApp Business Account object becomes a <see cref="BusinessAccount"/>.</summary>
+    public static class BusinessAccountJson
+    {
+        public static readonly string[] Fields = { "id", "name", "currency", "timezone_id", "message_template_namespace" };
+
+        public static BusinessAccount Read(JsonElement e, string businessId, BusinessAccountOwnership ownership) => new BusinessAccount
+        {
+            Id = GraphJson.Text(GraphJson.Property(e, "id")) ?? "",
+            Name = GraphJson.Text(GraphJson.Property(e, "name")),
+            Currency = GraphJson.Text(GraphJson.Property(e, "currency")),
+            TimezoneId = GraphJson.Text(GraphJson.Property(e, "timezone_id")),
+            MessageTemplateNamespace = GraphJson.Text(GraphJson.Property(e, "message_template_namespace")),
+            Ownership = ownership,
+            BusinessId = businessId,
+        };
+    }
+}

@@ -1,0 +1,56 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using WhatsappPhone.Api;
+using WhatsappPhone.Models;
+
+namespace WhatsappPhone.Cmdlets
+{
+    /// <summary>Asks Meta to send a verification code to the number by SMS or voice call.</summary>
+    [Cmdlet(VerbsLifecycle.Request, "WaPhoneNumberCode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(PhoneNumber))]
+    public sealed class RequestWaPhoneNumberCodeCommand : WaPhoneNumberActionCmdlet
+    {
+        [Parameter(Mandatory = true)]
+        [ValidateSet("SMS", "VOICE")]
+        public string Method { get; set; } = "SMS";
+
+        /// <summary>The language of the message or call, such as en_US (the default), es_ES or pt_BR.</summary>
+        [Parameter]
+        [ValidatePattern(@"^[a-z]{2,3}(_[A-Z]{2})?$")]
+        public string Language { get; set; } = "en_US";
+
+        protected override void ProcessRecord() =>
+            Act($"Send a verification code by {Method}", id => Client.RequestCodeAsync(id, Method.ToUpperInvariant(), GraphInput.RequireLanguage(Language, nameof(Language)), Cancellation));
+    }
+
+    /// <summary>Confirms the verification code the number received; its code verification becomes VERIFIED.</summary>
+    [Cmdlet(VerbsLifecycle.Confirm, "WaPhoneNumberCode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(PhoneNumber))]
+    public sealed class ConfirmWaPhoneNumberCodeCommand : WaPhoneNumberActionCmdlet
+    {
+        /// <summary>The code received by SMS or voice call, as a string or SecureString. Never shown.</summary>
+        [Parameter(Mandatory = true)]
+        [SecretTransformation]
+        [ValidateVerificationCode]
+        public SecureString Code { get; set; } = null!;
+
+        protected override void ProcessRecord() =>
+            Act("Confirm the verification code", id => Client.VerifyCodeAsync(id, Code, Cancellation));
+    }
+
+    /// <summary>Sets or changes the number's two-step verification PIN.</summary>
+    [Cmdlet(VerbsCommon.Set, "WaPhoneNumberPin", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(PhoneNumber))]
+    public sealed class SetWaPhoneNumberPinCommand : WaPhoneNumberActionCmdlet
+    {
+        /// <summary>The new six-digit PIN, as a string or SecureString.</summary>
+        [Parameter(Mandatory = true)]
+        [SecretTransformation]
+        [ValidatePin]
+        public SecureString Pin { get; set; } = null!;
+
+        protected override void ProcessRecord() =>
+            Act("Set the two-step verification PIN", id => Client.SetPinAsync(id, Pin, Cancellation));
+    }
+}

@@ -1,0 +1,44 @@
+using System.Management.Automation;
+using WhatsappPhone.Api;
+using WhatsappPhone.Models;
+
+namespace WhatsappPhone.Cmdlets
+{
+    /// <summary>Lists the WhatsApp Business Accounts a business portfolio owns, or manages for clients (every page).</summary>
+    [Cmdlet(VerbsCommon.Get, "WaBusinessAccount")]
+    [OutputType(typeof(BusinessAccount))]
+    public sealed class GetWaBusinessAccountCommand : WaApiCmdlet
+    {
+        /// <summary>The business portfolio (Meta Business Manager) ID.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("PortfolioId")]
+        [ValidateGraphId("business portfolio ID")]
+        public string[] BusinessId { get; set; } = System.Array.Empty<string>();
+
+        /// <summary>Owned accounts, client accounts, or both (the default).</summary>
+        [Parameter]
+        [ValidateSet("All", "Owned", "Client")]
+        public string Ownership { get; set; } = "All";
+
+        protected override void ProcessRecord()
+        {
+            foreach (var business in BusinessId)
+                foreach (var ownership in new[] { BusinessAccountOwnership.Owned, BusinessAccountOwnership.Client })
+                {
+                    if (Ownership != "All" && Ownership != ownership.ToString()) continue;
+                    var count = 0;
+                    TryRun(business, () =>
+                    {
+                        foreach (var page in Pages(Client.BusinessAccountsUri(business, ownership, GraphClient.MaxPageSize),
+                                     uri => Client.GetBusinessAccountPageAsync(uri, business, ownership, Cancellation),
+                                     $"the {ownership.ToString().ToLowerInvariant()} accounts of business {business}"))
+                            foreach (var account in page.Items)
+                            {
+                                WriteObject(account);
+                                count++;
+                            }
+                    }, () => $"The listing of business {business}'s {ownership.ToString().ToLowerInvariant()} accounts stopped after {count} accounts were written.");
+                }
+        }
+    }
+}
