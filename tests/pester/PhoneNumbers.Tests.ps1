@@ -102,7 +102,11 @@ Describe 'Paging over thousands of numbers' {
 
     It 'ends the listing when Select-Object -First stops the pipeline' {
         @(Get-WaPhoneNumber -Context $bigCtx | Select-Object -First 3).Count | Should -Be 3
-        (Get-RequestLog $big).Count | Should -Be 1
+        # The first page, and at most the next one, fetched while the first was being written.
+        $sent = @(Get-RequestLog $big).Count
+        $sent | Should -BeLessOrEqual 2
+        Start-Sleep -Milliseconds 500
+        @(Get-RequestLog $big).Count | Should -Be $sent
     }
 
     It 'filters with Where-Object on typed values' {
@@ -118,7 +122,8 @@ Describe 'Paging over thousands of numbers' {
         Clear-RequestLog $big
         $again = @($some | Get-WaPhoneNumber -Context $bigCtx)
         $again.Id | Should -Be $some.Id
-        (Get-RequestLog $big).path | Should -Be ($some.Id | ForEach-Object { "/v25.0/$_" })
+        # Fetched concurrently, so they may arrive in any order; written in input order all the same.
+        (Get-RequestLog $big).path | Sort-Object | Should -Be ($some.Id | ForEach-Object { "/v25.0/$_" } | Sort-Object)
     }
 }
 

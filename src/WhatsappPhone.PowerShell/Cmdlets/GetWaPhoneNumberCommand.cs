@@ -13,7 +13,7 @@ namespace WhatsappPhone.Cmdlets
     /// <summary>Lists the numbers of WhatsApp Business Accounts (every page), or gets numbers by ID.</summary>
     [Cmdlet(VerbsCommon.Get, "WaPhoneNumber", DefaultParameterSetName = ListSet, SupportsPaging = true)]
     [OutputType(typeof(PhoneNumber))]
-    public sealed class GetWaPhoneNumberCommand : WaApiCmdlet
+    public sealed class GetWaPhoneNumberCommand : WaPhoneNumberReaderCmdlet
     {
         const string ListSet = "List";
         const string ByIdSet = "ById";
@@ -67,10 +67,8 @@ namespace WhatsappPhone.Cmdlets
             if (ParameterSetName == ByIdSet)
             {
                 foreach (var id in PhoneNumberId)
-                {
-                    if (Done) return;
-                    TryRun(id, () => Emit(Wait(Client.GetPhoneNumberAsync(id, Fields, extraFields, Cancellation))));
-                }
+                    if (!Done) AddNumber(id, Fields, extraFields);
+                WriteArrived(all: false, WritePage);
                 return;
             }
 
@@ -92,38 +90,42 @@ namespace WhatsappPhone.Cmdlets
                 return;
             }
             foreach (var account in accounts)
-            {
-                if (Done) return;
-                List(account);
-            }
+                if (!Done) AddAccount(account, Fields, PageSize(), PagingParameters.IncludeTotalCount, extraFields, Needed());
+            WriteArrived(all: ParameterSetName == ListSet, WritePage);
         }
 
-        void List(string account)
+        protected override void EndProcessing()
         {
-            var emittedHere = 0;
-            TryRun(account, () =>
-            {
-                var first = true;
-                foreach (var page in Pages(Client.PhoneNumbersUri(account, Fields, PageSize(), PagingParameters.IncludeTotalCount),
-                             uri => Client.GetPhoneNumberPageAsync(uri, account, extraFields, Cancellation), $"the numbers of WhatsApp Business Account {account}"))
-                {
-                    if (first && PagingParameters.IncludeTotalCount)
-                        WriteObject(PagingParameters.NewTotalCount(page.TotalCount is long t ? (ulong)t : 0, page.TotalCount.HasValue ? 1.0 : 0.0));
-                    first = false;
-                    foreach (var number in page.Items)
-                    {
-                        if (Done) break;
-                        if (skipped < PagingParameters.Skip) { skipped++; continue; }
-                        Emit(number);
-                        emittedHere++;
-                    }
-                    if (Done) break;
-                }
-            }, () => $"The listing of WhatsApp Business Account {account} stopped after {emittedHere} numbers were written; nothing was written twice.");
-            WriteVerbose($"Listed {emittedHere} numbers of WhatsApp Business Account {account}.");
+            WriteArrived(all: true, WritePage);
+            base.EndProcessing();
         }
+
+        /// <summary>Writes a page as -Skip and -First allow; -1 once -First is reached, to stop reading.</summary>
+        int WritePage(object target, Page<PhoneNumber> page)
+        {
+            if (PagingParameters.IncludeTotalCount && ParameterSetName != ByIdSet && countedAccounts.Add(target))
+                WriteObject(PagingParameters.NewTotalCount(page.TotalCount is long t ? (ulong)t : 0, page.TotalCount.HasValue ? 1.0 : 0.0));
+            var before = written;
+            foreach (var number in page.Items)
+            {
+                if (Done) break;
+                if (skipped < PagingParameters.Skip) { skipped++; continue; }
+                Emit(number);
+            }
+            return Done ? -1 : (int)(written - before);
+        }
+
+        readonly HashSet<object> countedAccounts = new HashSet<object>();
 
         bool Done => written >= PagingParameters.First;
+
+        /// <summary>How many more numbers -First and -Skip can use; an account's listing stops reading there.</summary>
+        ulong Needed()
+        {
+            var wanted = PagingParameters.First - written;
+            var toSkip = PagingParameters.Skip - skipped;
+            return wanted > ulong.MaxValue - toSkip ? ulong.MaxValue : wanted + toSkip;
+        }
 
         /// <summary>Full pages, unless -First (plus what -Skip still drops) needs fewer numbers than a page holds.</summary>
         int PageSize()

@@ -12,7 +12,7 @@ namespace WhatsappPhone.Cmdlets
     [Cmdlet(VerbsDiagnostic.Test, "WaPhoneNumber", DefaultParameterSetName = ByIdSet)]
     [OutputType(typeof(PhoneNumberHealth), ParameterSetName = new[] { ByIdSet, ByAccountSet })]
     [OutputType(typeof(bool))]
-    public sealed class TestWaPhoneNumberCommand : WaApiCmdlet
+    public sealed class TestWaPhoneNumberCommand : WaPhoneNumberReaderCmdlet
     {
         const string ByIdSet = "ById";
         const string ByAccountSet = "ByAccount";
@@ -41,36 +41,33 @@ namespace WhatsappPhone.Cmdlets
 
         protected override void ProcessRecord()
         {
+            var fields = PhoneNumberJson.FieldsFor(Settings.MajorVersion);
             if (ParameterSetName == ByIdSet)
             {
-                foreach (var id in PhoneNumberId)
-                    if (!TryRun(id, () => Report(Wait(Client.GetPhoneNumberAsync(id, PhoneNumberJson.FieldsFor(Settings.MajorVersion), null, Cancellation)))))
-                        allHealthy = false;
+                foreach (var id in PhoneNumberId) AddNumber(id, fields, null);
+                WriteArrived(all: false, Report);
                 return;
             }
-            foreach (var account in BusinessAccountId)
-            {
-                var ok = TryRun(account, () =>
-                {
-                    foreach (var page in Pages(Client.PhoneNumbersUri(account, PhoneNumberJson.FieldsFor(Settings.MajorVersion), GraphClient.MaxPageSize),
-                                 uri => Client.GetPhoneNumberPageAsync(uri, account, null, Cancellation), $"the numbers of WhatsApp Business Account {account}"))
-                        foreach (var number in page.Items) Report(number);
-                });
-                if (!ok) allHealthy = false;
-            }
+            foreach (var account in BusinessAccountId) AddAccount(account, fields, GraphClient.MaxPageSize, false, null);
+            WriteArrived(all: true, Report);
         }
 
         protected override void EndProcessing()
         {
+            WriteArrived(all: true, Report);
             base.EndProcessing();
-            if (Quiet) WriteObject(allHealthy);
+            if (Quiet) WriteObject(allHealthy && FailureCount == 0);
         }
 
-        void Report(PhoneNumber number)
+        int Report(object target, Page<PhoneNumber> page)
         {
-            var health = HealthRules.Evaluate(number, MinimumDailyLimit);
-            allHealthy &= health.Healthy;
-            if (!Quiet) WriteObject(health);
+            foreach (var number in page.Items)
+            {
+                var health = HealthRules.Evaluate(number, MinimumDailyLimit);
+                allHealthy &= health.Healthy;
+                if (!Quiet) WriteObject(health);
+            }
+            return page.Items.Count;
         }
     }
 }

@@ -52,7 +52,14 @@ namespace WhatsappPhone.Cmdlets
 
         protected override void EndProcessing() => FlushLog();
 
-        public void Dispose() => stopping.Dispose();
+        public void Dispose()
+        {
+            DisposeResources();
+            stopping.Dispose();
+        }
+
+        /// <summary>Releases what a derived cmdlet holds; called once, by Dispose.</summary>
+        protected virtual void DisposeResources() { }
 
         /// <summary>Waits for a request on the pipeline thread; Ctrl+C stops the wait at once.</summary>
         protected T Wait<T>(Task<T> task)
@@ -107,16 +114,86 @@ namespace WhatsappPhone.Cmdlets
                 action();
                 return true;
             }
-            catch (GraphApiException ex)
+            catch (Exception ex) when (ex is GraphApiException || ex is ArgumentException)
             {
-                WriteError(ErrorRecords.FromGraph(ex, target, progress?.Invoke()));
-            }
-            catch (ArgumentException ex)
-            {
-                WriteError(new ErrorRecord(ex, "WaInvalidArgument", ErrorCategory.InvalidArgument, target));
+                WriteFailure(target, ex, progress?.Invoke());
             }
             return false;
         }
+
+        /// <summary>A failure of one item as a non-terminating error; a stop is passed on as one.</summary>
+        protected void WriteFailure(object? target, Exception ex, string? progress = null)
+        {
+            if (ex is not OperationCanceledException) FailureCount++;
+            switch (ex)
+            {
+                case GraphApiException graph:
+                    WriteError(ErrorRecords.FromGraph(graph, target, progress));
+                    break;
+                case ArgumentException argument:
+                    WriteError(new ErrorRecord(argument, "WaInvalidArgument", ErrorCategory.InvalidArgument, target));
+                    break;
+                case OperationCanceledException when stopping.IsCancellationRequested:
+                    throw new PipelineStoppedException();
+                case OperationCanceledException:
+                    break; // the fan-out was stopped because enough was written
+                default:
+                    WriteError(new ErrorRecord(ex, "WaUnexpectedError", ErrorCategory.NotSpecified, target));
+                    break;
+            }
+        }
+
+        /// <summary>How many items failed so far (each written as a non-terminating error).</summary>
+        protected int FailureCount { get; private set; }
+
+        /// <summary>Receives the client's log from background work; written out on the pipeline thread.</summary>
+        protected IGraphLog Log => log;
+
+        /// <summary>How many requests run at once when many numbers or accounts are asked for.</summary>
+        public const int DefaultThrottleLimit = 16;
+
+        /// <summary>
+        /// Writes what a fan-out produced, in input order, on the pipeline thread; each failure
+        /// becomes a non-terminating error with <paramref name="progress"/> saying how far it got.
+        /// </summary>
+        internal void Drain<T>(OrderedFanOut<T> fanOut, int keep, Func<object, T, bool> write, Func<object, string>? progress = null)
+        {
+            try
+            {
+                fanOut.Drain(keep, (target, item) =>
+                {
+                    FlushLog();
+                    return write(target, item);
+                }, (target, ex) =>
+                {
+                    FlushLog();
+                    WriteFailure(target, ex, progress?.Invoke(target));
+                }, Cancellation);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                fanOut.Stop();
+                throw new PipelineStoppedException();
+            }
+            catch (PipelineStoppedException)
+            {
+                // Select-Object -First has what it needs: nothing more is fetched.
+                fanOut.Stop();
+                throw;
+            }
+            FlushLog();
+        }
+
+        /// <summary>Progress for long work, only where a person watches: an interactive console host.</summary>
+        protected void Progress(int activityId, string activity, string status, bool completed = false)
+        {
+            if (!Interactive) return;
+            WriteProgress(new ProgressRecord(activityId, activity, status) { RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing });
+        }
+
+        bool Interactive => interactive ??= Host?.Name == "ConsoleHost" && Environment.UserInteractive && !Console.IsOutputRedirected
+            && Array.FindIndex(Environment.GetCommandLineArgs(), a => a.StartsWith("-noni", StringComparison.OrdinalIgnoreCase)) < 0;
+        bool? interactive;
 
         /// <summary>Writes what the client logged; only the pipeline thread may write to PowerShell's streams.</summary>
         protected void FlushLog()
