@@ -1,0 +1,120 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.WebUtilities;
+using WhatsappPhone.Emulator.Graph;
+
+namespace WhatsappPhone.Emulator.Control;
+
+public enum FaultKind
+{
+    /// <summary>A Graph error envelope with the given status and code.</summary>
+    Graph,
+    /// <summary>An HTML page, as a proxy or load balancer sends.</summary>
+    Html,
+    /// <summary>Status only, no body.</summary>
+    Empty,
+    /// <summary>The real answer with only its first half sent (a correct Content-Length for that half).</summary>
+    Truncated,
+    /// <summary>The connection aborted, no response at all.</summary>
+    Drop,
+    /// <summary>The real answer, after a wait.</summary>
+    Delay,
+}
+
+/// <summary>POST /_emulator/faults: the next Count Graph requests matching Method and PathContains,
+/// after skipping the first AfterCount of them, are answered the Kind way.</summary>
+public sealed class FaultRule
+{
+    public string? Method { get; init; }
+    public string? PathContains { get; init; }
+    public int Count { get; init; } = 1;
+    public int AfterCount { get; init; }
+    public FaultKind Kind { get; init; } = FaultKind.Graph;
+    public int? Status { get; init; }
+    public int? Code { get; init; }
+    public int? Subcode { get; init; }
+    public bool? IsTransient { get; init; }
+    public string? Message { get; init; }
+    public int? RetryAfterSeconds { get; init; }
+    public int? RegainMinutes { get; init; }
+    public int? DelayMs { get; init; }
+
+    /// <summary>How many more requests this rule will answer.</summary>
+    public int Remaining => Count - _used;
+
+    private int _skipped;
+    private int _used;
+
+    public string? Validate() => this switch
+    {
+        { Count: < 1 } => "count must be at least 1.",
+        { AfterCount: < 0 } => "afterCount must not be negative.",
+        { Status: < 100 or > 599 } => "status must be an HTTP status code (100-599).",
+        { Kind: FaultKind.Delay, DelayMs: null or < 0 } => "a delay fault needs delayMs (0 or more).",
+        { RetryAfterSeconds: < 0 } or { RegainMinutes: < 0 } => "retryAfterSeconds and regainMinutes must not be negative.",
+        _ => null,
+    };
+
+    /// <summary>Proxies answer 502; Graph's own failures 500.</summary>
+    [JsonIgnore]
+    public int HttpStatus => Status ?? (Kind is FaultKind.Html or FaultKind.Empty ? 502 : 500);
+
+    public GraphError ToGraphError()
+    {
+        var code = Code ?? 1;
+        return new GraphError(HttpStatus, Message ?? DefaultMessage(code), code) { Subcode = Subcode, IsTransient = IsTransient };
+    }
+
+    public string HtmlPage() => $"<html><body><h1>{HttpStatus} {ReasonPhrases.GetReasonPhrase(HttpStatus)}</h1></body></html>";
+
+    internal bool Matches(string method, string path) =>
+        (Method is null || string.Equals(Method, method, StringComparison.OrdinalIgnoreCase))
+        && (PathContains is null || path.Contains(PathContains, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>True when this matching request is one the rule answers (not one it skips).</summary>
+    internal bool Fire()
+    {
+        if (_skipped < AfterCount)
+        {
+            _skipped++;
+            return false;
+        }
+        _used++;
+        return true;
+    }
+
+    private static string DefaultMessage(int code) => code switch
+    {
+        1 => "An unknown error has occurred.",
+        2 => "An unexpected error has occurred. Please retry your request later.",
+        4 => "(#4) Application request limit reached",
+        17 => "(#17) User request limit reached",
+        80007 or 80008 => $"(#{code}) There have been too many calls to this WhatsApp Business account. Wait a bit and try again.",
+        131000 => "(#131000) Something went wrong",
+        131016 => "(#131016) Service unavailable",
+        133004 => "(#133004) Server Temporarily Unavailable",
+        _ => $"(#{code}) Error injected by the emulator",
+    };
+}
+
+/// <summary>The active fault rules, first match wins; exhausted rules are dropped.</summary>
+public sealed class FaultBook
+{
+    private readonly List<FaultRule> _rules = [];
+
+    public IReadOnlyList<FaultRule> Rules => _rules;
+
+    public void Add(FaultRule rule) => _rules.Add(rule);
+
+    public void Clear() => _rules.Clear();
+
+    public FaultRule? Take(string method, string path)
+    {
+        foreach (var rule in _rules)
+        {
+            if (!rule.Matches(method, path) || !rule.Fire()) continue;
+            if (rule.Remaining == 0) _rules.Remove(rule);
+            return rule;
+        }
+        return null;
+    }
+}
