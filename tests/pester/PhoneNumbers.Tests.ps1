@@ -270,4 +270,34 @@ Describe 'Secrets' {
             $text | Should -Not -Match '123456|654321'
         }
     }
+
+    It 'keeps the token, PINs and codes out of transcripts, exception text and exported contexts' {
+        $secretToken = $emu.Token
+        $unverified = '1103378460952181'
+        $transcript = Join-Path $TestDrive 'transcript.txt'
+        $clixml = Join-Path $TestDrive 'context.xml'
+        $Error.Clear()
+        $null = Start-Transcript -Path $transcript
+        try {
+            Set-WaPhoneNumberPin -PhoneNumberId 999999999999999 -Pin '975310' -Verbose -Debug -ErrorAction SilentlyContinue
+            Confirm-WaPhoneNumberCode -PhoneNumberId $unverified -Code '864209' -Verbose -Debug -ErrorAction SilentlyContinue
+            Register-WaPhoneNumber -PhoneNumberId $recordedNumber -Pin '531975' -Verbose -Debug -ErrorAction SilentlyContinue
+        }
+        finally { $null = Stop-Transcript }
+        $Error.Count | Should -BeGreaterOrEqual 3
+        Connect-WaAccount -AccessToken $secretToken -BaseUri $emu.BaseUri -PassThru | Export-Clixml $clixml
+
+        $texts = @(
+            Get-Content $transcript -Raw
+            $Error | ForEach-Object { $_.Exception.ToString(); $_ | Format-List * -Force | Out-String }
+            Get-Content $clixml -Raw
+        )
+        # The transcript did capture the commands' debug traces, so the checks below are not vacuous.
+        $texts[0] | Should -Match '/register'
+        foreach ($text in $texts) {
+            $text | Should -Not -Match ([regex]::Escape($secretToken))
+            $text | Should -Not -Match '975310|864209|531975'
+        }
+        Connect-WaAccount -AccessToken $emu.Token -BaseUri $emu.BaseUri -BusinessAccountId $recordedWaba
+    }
 }
