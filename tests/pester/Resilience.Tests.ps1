@@ -67,6 +67,49 @@ Describe 'A fault in the middle of a 10-page listing' {
     }
 }
 
+Describe 'Timeouts and stopping' {
+    BeforeEach { Reset-Emulator $emu; Clear-RequestLog $emu }
+
+    It 'stops a request in flight at once on Ctrl+C (PowerShell.Stop)' {
+        # The third page hangs for a minute; stopping the pipeline must not wait for it.
+        Add-Fault $emu @{ method = 'GET'; pathContains = '/phone_numbers'; afterCount = 2; kind = 'delay'; delayMs = 60000 }
+        $ps = [powershell]::Create([System.Management.Automation.RunspaceMode]::NewRunspace)
+        try {
+            $patient = Connect-WaAccount -AccessToken $emu.Token -BaseUri $emu.BaseUri -BusinessAccountId $waba -TimeoutSec 120 -PassThru
+            $null = $ps.AddScript('param($module, $ctx) Import-Module $module; Get-WaPhoneNumber -Context $ctx').
+                AddArgument($env:WHATSAPP_TEST_MODULE).AddArgument($patient)
+            $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+            $inputs = [System.Management.Automation.PSDataCollection[psobject]]::new()
+            $null = $ps.BeginInvoke($inputs, $output)
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ($output.Count -lt 200 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            $output.Count | Should -Be 200
+            Start-Sleep -Milliseconds 500   # the third page is now waiting on the server
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 10
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $output.Count | Should -Be 200
+            # The abandoned request is logged once the server notices; nothing was sent after it.
+            Start-Sleep -Milliseconds 500
+            $log = @(Get-RequestLog $emu)
+            $log.Count | Should -Be 3
+            $log[2].status | Should -Be 0
+        }
+        finally { $ps.Dispose() }
+    }
+
+    It 'gives a clear timeout error, not a cancellation, when an answer is too slow' {
+        $once = Connect-WaAccount -AccessToken $emu.Token -BaseUri $emu.BaseUri -BusinessAccountId $waba -TimeoutSec 1 -MaxRetries 0 -PassThru
+        Add-Fault $emu @{ method = 'GET'; pathContains = $expected[0]; kind = 'delay'; delayMs = 5000 }
+        Get-WaPhoneNumber -Context $once -PhoneNumberId $expected[0] -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'WaApi.Timeout,*'
+        $err[0].Exception | Should -BeOfType ([WhatsappPhone.Api.GraphTimeoutException])
+        "$($err[0])" | Should -Match '1 s'
+    }
+}
+
 Describe 'Register and deregister are never repeated blindly' {
     BeforeEach { Reset-Emulator $emu; Clear-RequestLog $emu }
 
