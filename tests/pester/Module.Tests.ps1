@@ -86,3 +86,55 @@ Describe 'Phone number display' {
         ($number | Format-List | Out-String) | Should -Match 'DailyMessageLimit\s+:\s+2147483647'
     }
 }
+
+Describe 'Views of every output type' {
+    BeforeAll {
+        # What the cmdlets declare they write, and the issue objects a health result carries.
+        $script:types = @(Get-Command -Module WhatsappPhone | ForEach-Object OutputType | ForEach-Object Type |
+            Where-Object { $_.Namespace -like 'WhatsappPhone.*' }) + [WhatsappPhone.Models.HealthIssue] |
+            Sort-Object FullName -Unique
+    }
+
+    It 'covers the module''s own output types' {
+        $types.FullName | Should -Contain 'WhatsappPhone.Models.PhoneNumber'
+        $types.FullName | Should -Contain 'WhatsappPhone.Models.PhoneNumberHealth'
+        $types.FullName | Should -Contain 'WhatsappPhone.Models.BusinessAccount'
+        $types.FullName | Should -Contain 'WhatsappPhone.Connection.WaContext'
+    }
+
+    It 'has a table view and a list view for <_>' -ForEach @(
+        'WhatsappPhone.Models.PhoneNumber', 'WhatsappPhone.Models.PhoneNumberHealth', 'WhatsappPhone.Models.BusinessAccount',
+        'WhatsappPhone.Models.HealthIssue', 'WhatsappPhone.Connection.WaContext'
+    ) {
+        $controls = (Get-FormatData -TypeName $_ -PowerShellVersion $PSVersionTable.PSVersion).FormatViewDefinition.Control |
+            ForEach-Object { $_.GetType().Name }
+        $controls | Should -Contain 'TableControl'
+        $controls | Should -Contain 'ListControl'
+    }
+
+    It 'fits the fixed-width tables in 80 columns' {
+        foreach ($type in $types.FullName) {
+            $table = (Get-FormatData -TypeName $type -PowerShellVersion $PSVersionTable.PSVersion).FormatViewDefinition.Control |
+                Where-Object { $_ -is [System.Management.Automation.TableControl] } | Select-Object -First 1
+            $widths = @($table.Headers.Width | Where-Object { $_ -gt 0 })
+            if ($widths.Count -eq $table.Headers.Count) {
+                ($widths | Measure-Object -Sum).Sum + $widths.Count - 1 | Should -BeLessOrEqual 80 -Because $type
+            }
+        }
+    }
+
+    It 'shows a business account in one 80-column row' {
+        $account = [WhatsappPhone.Models.BusinessAccount]@{ Id = '104996122399160'; Name = "Jasper's Market Holdings International"; Ownership = 'Client'; Currency = 'USD'; BusinessId = '2245160378861502' }
+        $lines = ($account | Format-Table | Out-String -Width 200) -split "`n" | Where-Object { $_.Trim() }
+        $lines[2] | Should -Match '104996122399160\s+Client\s+USD\s+2245160378861502'
+        ($lines | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 80
+    }
+
+    It 'never shows the token in either view of a context' {
+        $ctx = Connect-WaAccount -AccessToken 'EAAG-view-secret' -BusinessAccountId 104996122399160 -PassThru
+        $text = ($ctx | Format-Table | Out-String) + ($ctx | Format-List | Out-String)
+        $text | Should -Match '\(hidden\)'
+        $text | Should -Not -Match 'view-secret'
+        Disconnect-WaAccount
+    }
+}
