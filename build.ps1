@@ -62,6 +62,12 @@ function Invoke-Build {
     $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'"
     Set-Content -Path (Join-Path $moduleDir 'WhatsappPhone.psd1') -Value $manifest -Encoding utf8
 
+    # Help (en-US/): MAML from docs/help/*.md and the compiled cmdlets, in its own process so this
+    # one never loads the module it just built. Fails when a cmdlet or parameter is undocumented.
+    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $root 'tools/New-MamlHelp.ps1') `
+        -ModulePath (Join-Path $moduleDir 'WhatsappPhone.psd1') -SourcePath (Join-Path $root 'docs/help') | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "The help could not be built (exit code $LASTEXITCODE); see the errors above." }
+
     Write-Host "Built module: $moduleDir"
     $moduleDir
 }
