@@ -46,6 +46,27 @@ namespace WhatsappPhone.Tests
         }
 
         [Fact]
+        public async Task Listing_a_phone_number_id_as_an_account_says_to_use_PhoneNumberId()
+        {
+            var ex = await Fail(() => Json(HttpStatusCode.BadRequest,
+                "{\"error\":{\"message\":\"(#100) Tried accessing nonexisting field (phone_numbers) on node type (WhatsAppBusinessPhoneNumber)\"," +
+                "\"type\":\"OAuthException\",\"code\":100,\"fbtrace_id\":\"AUHx14kO3\"}}"));
+            Assert.Equal("WaApi.100", ex.ErrorId);
+            Assert.Contains("not a WhatsApp Business Account ID", ex.Message);
+            Assert.Contains("-PhoneNumberId", ex.Message);
+        }
+
+        [Fact]
+        public async Task A_nonexisting_field_on_an_account_gets_no_phone_number_advice()
+        {
+            var ex = await Fail(() => Json(HttpStatusCode.BadRequest,
+                "{\"error\":{\"message\":\"(#100) Tried accessing nonexisting field (is_on_biz_app) on node type (WhatsAppBusinessAccount)\"," +
+                "\"type\":\"OAuthException\",\"code\":100}}"));
+            Assert.Equal("WaApi.100", ex.ErrorId);
+            Assert.DoesNotContain("-PhoneNumberId", ex.Message);
+        }
+
+        [Fact]
         public async Task All_envelope_fields_are_exposed_and_string_error_data_becomes_details()
         {
             var ex = await Fail(() => Json(HttpStatusCode.BadRequest,

@@ -36,7 +36,7 @@ namespace WhatsappPhone.Api
             Sentence(string.IsNullOrEmpty(graphMessage) ? $"The Graph API answered HTTP {(int)response.StatusCode} with error code {code}." : graphMessage!);
             if (!string.IsNullOrEmpty(userMessage) && userMessage != graphMessage) Sentence(userMessage!);
             if (!string.IsNullOrEmpty(details) && details != graphMessage && details != userMessage) Sentence("Details: " + details);
-            if (Advice(code, subcode) is { } advice) Sentence(advice);
+            if ((Advice(code, subcode) ?? WrongNodeAdvice(code, graphMessage)) is { } advice) Sentence(advice);
 
             return new GraphApiException(message.ToString(), response.StatusCode)
             {
@@ -86,6 +86,12 @@ namespace WhatsappPhone.Api
             (133016, _) => "Register and deregister are limited to 10 attempts per number in 72 hours, and the number is now blocked for up to 72 hours: do not retry.",
             _ => null,
         };
+
+        /// <summary>A phone-number ID used where an account ID belongs: Graph names the node type it found.</summary>
+        internal static string? WrongNodeAdvice(int? code, string? graphMessage) =>
+            code == 100 && graphMessage != null && graphMessage.IndexOf("node type (WhatsAppBusinessPhoneNumber)", StringComparison.Ordinal) >= 0
+                ? "That ID is a phone-number ID, not a WhatsApp Business Account ID: get the number with Get-WaPhoneNumber -PhoneNumberId <id> (an ID given without a parameter name is taken as -BusinessAccountId)."
+                : null;
 
         /// <summary>Retry-After (seconds or a date), else estimated_time_to_regain_access (minutes) in X-Business-Use-Case-Usage.</summary>
         internal static TimeSpan? WaitHint(HttpResponseMessage response)
