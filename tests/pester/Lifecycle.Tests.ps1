@@ -140,6 +140,16 @@ Describe 'Business portfolios' {
         @(Get-WaBusinessAccount -BusinessId $portfolio -Ownership Client).Id | Should -Not -Contain '114503234599312'
     }
 
+    It 'gives one error, not one per edge, for an unknown portfolio, and goes on with the next' {
+        Clear-RequestLog $emu
+        $accounts = @(Get-WaBusinessAccount -BusinessId 999999999999999, $portfolio -ErrorVariable err -ErrorAction SilentlyContinue)
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'WaApi.100.33,*'
+        $err[0].TargetObject | Should -Be '999999999999999'
+        $accounts.Id | Should -Contain $market
+        @(Get-RequestLog $emu | Where-Object path -like '*/999999999999999/*').Count | Should -Be 1
+    }
+
     It 'lists the numbers of piped accounts, each with its account ID' {
         $numbers = Get-WaBusinessAccount -BusinessId $portfolio | Get-WaPhoneNumber
         ($numbers | Where-Object BusinessAccountId -eq '114503234599312').Id | Should -Be '107878721936019'

@@ -27,7 +27,9 @@ namespace WhatsappPhone.Cmdlets
                 {
                     if (Ownership != "All" && Ownership != ownership.ToString()) continue;
                     var count = 0;
-                    TryRun(business, () =>
+                    // Both edges hang off the same portfolio: when one fails (unknown ID, no permission), so
+                    // would the other, so one bad ID gives one error.
+                    var listed = TryRun(business, () =>
                     {
                         foreach (var page in Pages(Client.BusinessAccountsUri(business, ownership, GraphClient.MaxPageSize),
                                      uri => Client.GetBusinessAccountPageAsync(uri, business, ownership, Cancellation),
@@ -38,6 +40,7 @@ namespace WhatsappPhone.Cmdlets
                                 count++;
                             }
                     }, () => $"The listing of business {business}'s {ownership.ToString().ToLowerInvariant()} accounts stopped after {count} accounts were written.");
+                    if (!listed) break;
                 }
         }
     }
