@@ -29,7 +29,13 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('WhatsApp', 'WhatsAppBusiness', 'Meta', 'GraphAPI', 'CloudAPI', 'PhoneNumber', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
-            ReleaseNotes = 'See CHANGELOG.md.'
+            # The project's intended public home (see README, Packaging); the LICENSE file also ships in the package.
+            ProjectUri   = 'https://github.com/whatsappphone/WhatsappPhone'
+            LicenseUri   = 'https://github.com/whatsappphone/WhatsappPhone/blob/main/LICENSE'
+            # Stamped by build.ps1 from this version's section of CHANGELOG.md.
+            ReleaseNotes = ''
         }
     }
+    # No HelpInfoUri: the module publishes no updatable help, and Update-Help would fail on a URI
+    # that serves no HelpInfo.xml.
 }

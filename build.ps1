@@ -4,16 +4,17 @@
 .DESCRIPTION
     Run with the pinned PowerShell: dotnet tool restore && dotnet pwsh ./build.ps1 <Task>
       Build     (default) assemble an importable module under out/WhatsappPhone/<version>/, and the emulator under out/emulator/
-      Test      Build, then run xUnit and Pester; ends with one line "N passed, N failed"
+      Test      Package, then run xUnit and Pester; ends with one line "N passed, N failed"
       Demo      Build, start the local Graph API emulator and walk through the module against it
       Emulator  Build and start the emulator in the foreground (Ctrl+C stops it)
+      Package   Build, then publish the module into the local PSResource repository out/repo/ (WhatsappPhone.<version>.nupkg)
 .EXAMPLE
     dotnet pwsh ./build.ps1 Test
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Emulator')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Emulator', 'Package')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -57,9 +58,11 @@ function Invoke-Build {
         Where-Object Name -notin 'WhatsappPhone.PowerShell.dll', 'System.Management.Automation.dll' |
         Copy-Item -Destination $deps
     Copy-Item (Join-Path $root 'module/*') $moduleDir -Recurse
+    Copy-Item (Join-Path $root 'LICENSE') $moduleDir
 
     $manifest = Get-Content (Join-Path $root 'WhatsappPhone.psd1') -Raw
     $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'"
+    $manifest = $manifest -replace "ReleaseNotes\s*=\s*'[^']*'", "ReleaseNotes = '$((Get-ReleaseNotes $version) -replace "'", "''" -replace '\$', '$$$$')'"
     Set-Content -Path (Join-Path $moduleDir 'WhatsappPhone.psd1') -Value $manifest -Encoding utf8
 
     # Help (en-US/): MAML from docs/help/*.md and the compiled cmdlets, in its own process so this
@@ -72,8 +75,35 @@ function Invoke-Build {
     $moduleDir
 }
 
-function Invoke-Test {
+# This version's section of CHANGELOG.md, which becomes the manifest's release notes.
+function Get-ReleaseNotes([string] $version) {
+    $changelog = Get-Content (Join-Path $root 'CHANGELOG.md') -Raw
+    $section = [regex]::Match($changelog, "(?ms)^## \[$([regex]::Escape($version))\][^\n]*\n(.*?)(?=^## |\z)")
+    if (-not $section.Success) { throw "CHANGELOG.md has no '## [$version]' section: add one before building $version." }
+    $section.Groups[1].Value.Trim()
+}
+
+# Publishes the built module into out/repo/, a folder registered as a PSResource repository only
+# for the duration of the publish, under a name no one else uses.
+function Invoke-Package {
     $moduleDir = Invoke-Build
+    $repo = Join-Path $out 'repo'
+    if (Test-Path $repo) { Remove-Item $repo -Recurse -Force }
+    $null = New-Item -ItemType Directory $repo
+    $name = "WhatsappPhoneBuild-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    Register-PSResourceRepository -Name $name -Uri $repo -Trusted
+    try {
+        Publish-PSResource -Path $moduleDir -Repository $name -SkipDependenciesCheck
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $name
+    }
+    Write-Host "Packaged: $(Get-ChildItem $repo -Filter *.nupkg)"
+    $moduleDir
+}
+
+function Invoke-Test {
+    $moduleDir = Invoke-Package
     $results = Join-Path $out 'test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
 
@@ -104,6 +134,7 @@ Import-Module '$pester'
 "@
     $env:WHATSAPP_TEST_MODULE = Join-Path $moduleDir 'WhatsappPhone.psd1'
     $env:WHATSAPP_TEST_EMULATOR = Join-Path $out 'emulator'
+    $env:WHATSAPP_TEST_PACKAGE = Join-Path $out 'repo'
     & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script
     $pPassed = 0; $pFailed = 1
     if (Test-Path $summary) { $p = Get-Content $summary -Raw | ConvertFrom-Json; $pPassed = $p.passed; $pFailed = $p.failed }
@@ -117,6 +148,7 @@ Import-Module '$pester'
 switch ($Task) {
     'Build' { $null = Invoke-Build }
     'Test' { Invoke-Test }
+    'Package' { $null = Invoke-Package }
     'Emulator' {
         $null = Invoke-Build
         & dotnet (Join-Path $out 'emulator/WhatsappPhone.Emulator.dll') --port $Port

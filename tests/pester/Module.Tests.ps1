@@ -25,13 +25,6 @@ Describe 'The built module folder' {
         Get-ChildItem $moduleDir -Recurse -Filter 'System.Management.Automation.dll' | Should -BeNullOrEmpty
     }
 
-    It 'ships what Windows PowerShell needs in dependencies/' {
-        $deps = (Get-ChildItem (Join-Path $moduleDir 'dependencies') -Filter *.dll).Name
-        foreach ($name in 'System.Text.Json.dll', 'System.Memory.dll', 'System.Buffers.dll', 'Microsoft.Bcl.AsyncInterfaces.dll', 'Microsoft.Extensions.Http.dll') {
-            $deps | Should -Contain $name
-        }
-    }
-
     It 'loads no HTTP or JSON machinery at import' {
         $script = "Import-Module '$manifestPath'; [AppDomain]::CurrentDomain.GetAssemblies().GetName().Name -join ','"
         $loaded = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script

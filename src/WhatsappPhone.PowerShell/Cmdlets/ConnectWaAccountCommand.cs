@@ -21,6 +21,7 @@ namespace WhatsappPhone.Cmdlets
         [Parameter]
         [Alias("BusinessId", "WabaId")]
         [ValidateGraphId("WhatsApp Business Account ID")]
+        [ArgumentCompleter(typeof(BusinessAccountIdCompleter))]
         public string? BusinessAccountId { get; set; }
 
         [Parameter]

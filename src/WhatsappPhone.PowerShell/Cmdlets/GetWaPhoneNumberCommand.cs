@@ -24,6 +24,7 @@ namespace WhatsappPhone.Cmdlets
         [Alias("BusinessId", "WabaId")]
         [ValidateNotNullOrEmpty]
         [ValidateGraphId("WhatsApp Business Account ID")]
+        [ArgumentCompleter(typeof(BusinessAccountIdCompleter))]
         public string[]? BusinessAccountId { get; set; }
 
         /// <summary>Accounts from Get-WaBusinessAccount, piped: their numbers are listed.</summary>
@@ -35,11 +36,13 @@ namespace WhatsappPhone.Cmdlets
         [Alias("Id")]
         [ValidateNotNullOrEmpty]
         [ValidateGraphId("phone-number ID")]
+        [ArgumentCompleter(typeof(PhoneNumberIdCompleter))]
         public string[] PhoneNumberId { get; set; } = Array.Empty<string>();
 
         /// <summary>Graph fields to ask for besides the default set; those without a typed property are added as note properties.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(PhoneNumberFieldCompleter))]
         public string[]? Property { get; set; }
 
         IReadOnlyList<string>? fields;

@@ -20,12 +20,14 @@ namespace WhatsappPhone.Cmdlets
         [Parameter(ParameterSetName = ByIdSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
         [ValidateGraphId("phone-number ID")]
+        [ArgumentCompleter(typeof(PhoneNumberIdCompleter))]
         public string[] PhoneNumberId { get; set; } = Array.Empty<string>();
 
         /// <summary>Checks every number of these WhatsApp Business Accounts.</summary>
         [Parameter(ParameterSetName = ByAccountSet, Mandatory = true)]
         [Alias("BusinessId", "WabaId")]
         [ValidateGraphId("WhatsApp Business Account ID")]
+        [ArgumentCompleter(typeof(BusinessAccountIdCompleter))]
         public string[] BusinessAccountId { get; set; } = Array.Empty<string>();
 
         /// <summary>A messaging limit below this many conversations a day is a warning (default 1000).</summary>

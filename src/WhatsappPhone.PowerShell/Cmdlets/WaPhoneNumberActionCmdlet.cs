@@ -16,6 +16,7 @@ namespace WhatsappPhone.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
         [ValidateGraphId("phone-number ID")]
+        [ArgumentCompleter(typeof(PhoneNumberIdCompleter))]
         public string PhoneNumberId { get; set; } = "";
 
         /// <summary>Reads the number back after the change and writes it to the pipeline.</summary>

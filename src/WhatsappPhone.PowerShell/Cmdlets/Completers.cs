@@ -1,0 +1,201 @@
+using System;
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using WhatsappPhone.Api;
+using WhatsappPhone.Connection;
+using WhatsappPhone.Models;
+
+namespace WhatsappPhone.Cmdlets
+{
+    /// <summary>
+    /// Completes -PhoneNumberId with the numbers of the connected account: the ID is inserted, the
+    /// list shows "+1 555-093-4873 (Name, STATUS)". What is typed matches the start of an ID, or
+    /// anywhere in the display number (digits alone are enough) or the verified name.
+    /// </summary>
+    public sealed class PhoneNumberIdCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var word = CompletionListings.Unquote(wordToComplete);
+            var digits = new string(word.Where(char.IsDigit).ToArray());
+            return CompletionListings.Numbers(fakeBoundParameters)
+                .Where(n => word.Length == 0
+                    || n.Id.StartsWith(word, StringComparison.Ordinal)
+                    || (n.DisplayPhoneNumber?.IndexOf(word, StringComparison.OrdinalIgnoreCase) ?? -1) >= 0
+                    || (digits.Length > 0 && new string((n.DisplayPhoneNumber ?? "").Where(char.IsDigit).ToArray()).Contains(digits))
+                    || (n.VerifiedName?.IndexOf(word, StringComparison.OrdinalIgnoreCase) ?? -1) >= 0)
+                .Select(n =>
+                {
+                    var label = $"{n.DisplayPhoneNumber ?? n.Id} ({n.VerifiedName ?? "no name"}, {n.Status ?? "status unknown"})";
+                    return new CompletionResult(n.Id, label, CompletionResultType.ParameterValue, $"{n.Id}: {label}");
+                })
+                .ToList();
+        }
+    }
+
+    /// <summary>
+    /// Completes -BusinessAccountId with the accounts this session knows without asking Graph: the
+    /// connection's (or WHATSAPP_BUSINESS_ID) and those whose numbers were listed for completion.
+    /// Graph lists accounts only per business portfolio, which a connection does not name.
+    /// </summary>
+    public sealed class BusinessAccountIdCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var word = CompletionListings.Unquote(wordToComplete);
+            return CompletionListings.Accounts(fakeBoundParameters)
+                .Where(a => a.Id.StartsWith(word, StringComparison.Ordinal))
+                .Select(a => new CompletionResult(a.Id, a.Id, CompletionResultType.ParameterValue, $"WhatsApp Business Account {a.Id} ({a.Source})"))
+                .ToList();
+        }
+    }
+
+    /// <summary>Completes -Property with the documented Graph phone-number fields not given yet.</summary>
+    public sealed class PhoneNumberFieldCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var word = CompletionListings.Unquote(wordToComplete);
+            var given = Array.Empty<string>();
+            try
+            {
+                if (fakeBoundParameters?[parameterName] is { } value) given = LanguagePrimitives.ConvertTo<string[]>(value);
+            }
+            catch (PSInvalidCastException)
+            {
+                // Whatever is on the command line so far, it excludes nothing.
+            }
+            return PhoneNumberJson.KnownFields
+                .Where(f => f.StartsWith(word, StringComparison.OrdinalIgnoreCase) && !given.Contains(f, StringComparer.OrdinalIgnoreCase))
+                .OrderBy(f => f, StringComparer.Ordinal)
+                .Select(f => new CompletionResult(f, f, CompletionResultType.ParameterValue, $"Graph phone-number field {f}"))
+                .ToList();
+        }
+    }
+
+    /// <summary>
+    /// The listings completion reads: the numbers of an account, fetched once and kept for a minute
+    /// per connection (base URI, API version, a keyed hash of the token: never the token itself),
+    /// within 3 seconds in all, with no retry. Completion never prompts, throws or writes an error:
+    /// not connected, too slow or failed, it offers nothing.
+    /// </summary>
+    internal static class CompletionListings
+    {
+        static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(60);
+        static readonly TimeSpan Budget = TimeSpan.FromSeconds(3);
+        const int MaxNumbers = 1000;
+        static readonly string[] Fields = { "id", "display_phone_number", "verified_name", "status" };
+        static readonly RetryPolicy NoRetries = new RetryPolicy(0, TimeSpan.Zero);
+        static readonly byte[] TokenKey = NewTokenKey();
+        static readonly ConcurrentDictionary<(string Scope, string Account), (DateTime Expires, IReadOnlyList<PhoneNumber> Numbers)> Cache =
+            new ConcurrentDictionary<(string, string), (DateTime, IReadOnlyList<PhoneNumber>)>();
+
+        public static string Unquote(string? word) => (word ?? "").Trim('\'', '"', '\u2018', '\u2019', '\u201C', '\u201D');
+
+        public static IReadOnlyList<PhoneNumber> Numbers(IDictionary? fakeBoundParameters)
+        {
+            try
+            {
+                var context = ContextOf(fakeBoundParameters);
+                var settings = ConnectionResolver.Resolve(context);
+                var account = ConnectionResolver.ResolveBusinessAccountId(context);
+                var key = (Scope(settings), account);
+                if (Cache.TryGetValue(key, out var cached) && cached.Expires > DateTime.UtcNow) return cached.Numbers;
+
+                // Not disposed here: a listing given up on may still be unwinding; the budget's timer cancels it.
+                var cancel = new CancellationTokenSource(Budget);
+                var client = new GraphClient(new GraphSettings(settings.AccessToken, settings.ApiVersion, settings.BaseUri, Budget, NoRetries, settings.Proxy));
+                var listing = ListAsync(client, account, cancel.Token);
+                listing.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                try
+                {
+                    if (!listing.Wait(Budget)) return Array.Empty<PhoneNumber>();
+                }
+                catch (AggregateException)
+                {
+                    return Array.Empty<PhoneNumber>();
+                }
+                foreach (var stale in Cache.Where(e => e.Value.Expires <= DateTime.UtcNow).ToList()) Cache.TryRemove(stale.Key, out _);
+                Cache[key] = (DateTime.UtcNow + Lifetime, listing.Result);
+                return listing.Result;
+            }
+            catch (Exception)
+            {
+                return Array.Empty<PhoneNumber>();
+            }
+        }
+
+        public static IReadOnlyList<(string Id, string Source)> Accounts(IDictionary? fakeBoundParameters)
+        {
+            var accounts = new List<(string, string)>();
+            try
+            {
+                var context = ContextOf(fakeBoundParameters);
+                var scope = Scope(ConnectionResolver.Resolve(context));
+                try
+                {
+                    accounts.Add((ConnectionResolver.ResolveBusinessAccountId(context), "the connected account"));
+                }
+                catch (WaConnectionException)
+                {
+                    // No account configured: only the listed ones are known.
+                }
+                foreach (var entry in Cache)
+                    if (entry.Key.Scope == scope && entry.Value.Expires > DateTime.UtcNow && !accounts.Any(a => a.Item1 == entry.Key.Account))
+                        accounts.Add((entry.Key.Account, "listed in this session"));
+            }
+            catch (Exception)
+            {
+                // Not connected, or a bad setting: nothing to offer.
+            }
+            return accounts;
+        }
+
+        static async Task<IReadOnlyList<PhoneNumber>> ListAsync(GraphClient client, string account, CancellationToken cancellationToken)
+        {
+            var numbers = new List<PhoneNumber>();
+            for (Uri? page = client.PhoneNumbersUri(account, Fields, GraphClient.MaxPageSize); page != null && numbers.Count < MaxNumbers;)
+            {
+                var read = await client.GetPhoneNumberPageAsync(page, account, null, cancellationToken).ConfigureAwait(false);
+                numbers.AddRange(read.Items);
+                page = read.Next;
+            }
+            return numbers;
+        }
+
+        /// <summary>A -Context already on the command line (a variable PowerShell could evaluate), else the runspace's connection.</summary>
+        static WaContext? ContextOf(IDictionary? fakeBoundParameters)
+        {
+            var value = fakeBoundParameters?["Context"];
+            return (value is PSObject pso ? pso.BaseObject : value) as WaContext;
+        }
+
+        /// <summary>Where and as whom: a token hashed with a key made for this process, so the cache holds nothing that reveals it.</summary>
+        static string Scope(GraphSettings settings)
+        {
+            var hash = "";
+            GraphTransport.WithRevealed(settings.AccessToken, token =>
+            {
+                using var hmac = new HMACSHA256(TokenKey);
+                hash = Convert.ToBase64String(hmac.ComputeHash(Encoding.UTF8.GetBytes(token)));
+            });
+            return $"{settings.BaseUri.AbsoluteUri} {settings.ApiVersion} {hash}";
+        }
+
+        static byte[] NewTokenKey()
+        {
+            var key = new byte[32];
+            using var random = RandomNumberGenerator.Create();
+            random.GetBytes(key);
+            return key;
+        }
+    }
+}
