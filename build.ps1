@@ -8,13 +8,15 @@
       Demo      Build, start the local Graph API emulator and walk through the module against it
       Emulator  Build and start the emulator in the foreground (Ctrl+C stops it)
       Package   Build, then publish the module into the local PSResource repository out/repo/ (WhatsappPhone.<version>.nupkg)
+      Bench     Build, then compare the module with what people would write instead (bench/Invoke-Benchmark.ps1);
+                prints medians and ratios against the targets, writes out/bench/results.json
 .EXAMPLE
     dotnet pwsh ./build.ps1 Test
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Emulator', 'Package')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Emulator', 'Package', 'Bench')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -157,5 +159,10 @@ switch ($Task) {
         $moduleDir = Invoke-Build
         & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -File (Join-Path $root 'examples/demo.ps1') -ModulePath (Join-Path $moduleDir 'WhatsappPhone.psd1') -EmulatorPath (Join-Path $out 'emulator')
         if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
+    }
+    'Bench' {
+        $moduleDir = Invoke-Build
+        & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $root 'bench/Invoke-Benchmark.ps1') -ModulePath (Join-Path $moduleDir 'WhatsappPhone.psd1') -EmulatorPath (Join-Path $out 'emulator')
+        if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
     }
 }

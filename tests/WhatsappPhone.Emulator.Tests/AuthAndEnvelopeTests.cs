@@ -87,10 +87,22 @@ public sealed class AuthAndEnvelopeTests : EmulatorTest
     [Fact]
     public async Task Business_use_case_call_count_grows_as_a_percentage_of_200_calls_an_hour()
     {
+        // The recorded WABA has no registered number: Meta's default budget applies.
         Answer last = null!;
-        for (var i = 0; i < 10; i++) last = await GetAsync($"v25.0/{Seeded.RichWaba}/phone_numbers?limit=1");
+        for (var i = 0; i < 10; i++) last = await GetAsync($"v25.0/{Seeded.RecordedWaba}/phone_numbers?limit=1");
+
+        var usage = JsonNode.Parse(last.Header("X-Business-Use-Case-Usage")!)![Seeded.RecordedWaba]![0]!;
+        Assert.Equal(5, (int)usage["call_count"]!);
+    }
+
+    [Fact]
+    public async Task An_active_WABA_has_a_budget_of_5000_calls_an_hour()
+    {
+        // The rich WABA has registered (CLOUD_API) numbers; calls about one of them count against it.
+        Answer last = null!;
+        for (var i = 0; i < 50; i++) last = await GetAsync($"v25.0/{(i % 2 == 0 ? Seeded.RichWaba + "/phone_numbers?limit=1" : Seeded.Connected)}");
 
         var usage = JsonNode.Parse(last.Header("X-Business-Use-Case-Usage")!)![Seeded.RichWaba]![0]!;
-        Assert.Equal(5, (int)usage["call_count"]!);
+        Assert.Equal(1, (int)usage["call_count"]!);
     }
 }

@@ -238,6 +238,68 @@ namespace WhatsappPhone.Tests
             Assert.Contains("95% of the rate limit", Assert.Single(log.VerboseLines));
         }
 
+        static string AccountUsage(string account, int percent) =>
+            $"{{\"{account}\":[{{\"type\":\"whatsapp_business_management\",\"call_count\":{percent},\"total_cputime\":1,\"total_time\":1,\"estimated_time_to_regain_access\":0}}]}}";
+
+        const string PageJson = "{\"data\":[]}";
+
+        [Fact]
+        public async Task Near_the_limit_concurrent_requests_are_paced_one_after_another_not_all_at_once()
+        {
+            // 90% reported: 0.45 s between requests. Four at once must not all go after one pause
+            // (which would let -ThrottleLimit multiply the rate towards the limit).
+            var mock = new MockHttpMessageHandler();
+            mock.When("*").Respond(_ =>
+            {
+                var r = Json(HttpStatusCode.OK, NumberJson);
+                r.Headers.Add("X-App-Usage", "{\"call_count\":90,\"total_cputime\":1,\"total_time\":1}");
+                return r;
+            });
+            var client = new GraphClient(new GraphSettings(Secure(Token), "v25.0", new Uri("https://pacing-test.example"), null, FastRetries), mock.ToHttpClient());
+            await client.GetPhoneNumberAsync("1", new[] { "id" }, null, CancellationToken.None);
+
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(2, 4).Select(i => client.GetPhoneNumberAsync(i.ToString(), new[] { "id" }, null, CancellationToken.None)));
+            Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.5), $"4 requests at 90% took {clock.Elapsed.TotalSeconds:0.00} s; paced 0.45 s apart they take 1.8 s.");
+        }
+
+        [Fact]
+        public async Task An_account_near_its_limit_slows_its_own_requests_not_another_accounts()
+        {
+            // Account 111 is at 95%, account 222 at 3%: each answer reports the account it was about.
+            var mock = new MockHttpMessageHandler();
+            mock.When("https://per-account-test.example/v25.0/111/phone_numbers*").Respond(_ => WithUsage(PageJson, "111", 95));
+            mock.When("https://per-account-test.example/v25.0/222/phone_numbers*").Respond(_ => WithUsage(PageJson, "222", 3));
+            mock.When("https://per-account-test.example/v25.0/900").Respond(_ => WithUsage(NumberJson, "111", 95));
+            mock.When("https://per-account-test.example/v25.0/901").Respond(_ => WithUsage(NumberJson, "222", 3));
+            var log = new ListLog();
+            var client = new GraphClient(new GraphSettings(Secure(Token), "v25.0", new Uri("https://per-account-test.example"), null, FastRetries), mock.ToHttpClient(), log);
+            Task List(string account) => client.GetPhoneNumberPageAsync(client.PhoneNumbersUri(account, new[] { "id" }, 100), account, null, CancellationToken.None);
+            Task Get(string id) => client.GetPhoneNumberAsync(id, new[] { "id" }, null, CancellationToken.None);
+
+            await List("111");
+            await List("222");       // another account, not seen yet: not slowed by 111
+            Assert.Empty(log.VerboseLines);
+            await Get("901");        // a number not seen yet: the busiest account governs it, to be safe
+            Assert.Single(log.VerboseLines);
+            await Get("901");        // now known to be 222's (from its answer): not slowed
+            await List("222");
+            Assert.Single(log.VerboseLines);
+
+            await List("111");       // 111 itself: slowed
+            Assert.Contains("95% of the rate limit used for WhatsApp Business Account 111", log.VerboseLines[1]);
+            await Get("900");
+            await Get("900");        // known to be 111's: slowed
+            Assert.Equal(4, log.VerboseLines.Count);
+
+            static HttpResponseMessage WithUsage(string body, string account, int percent)
+            {
+                var r = Json(HttpStatusCode.OK, body);
+                r.Headers.Add("X-Business-Use-Case-Usage", AccountUsage(account, percent));
+                return r;
+            }
+        }
+
         [Theory]
         [InlineData("{\"call_count\":95,\"total_cputime\":10,\"total_time\":12}", 95)]
         [InlineData("{\"114503234599312\":[{\"type\":\"whatsapp_business_management\",\"call_count\":3,\"total_cputime\":97,\"total_time\":1,\"estimated_time_to_regain_access\":0}]}", 97)]

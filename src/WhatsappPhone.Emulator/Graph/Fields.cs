@@ -1,9 +1,10 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using WhatsappPhone.Emulator.State;
 
 namespace WhatsappPhone.Emulator.Graph;
 
-/// <summary>A field of a node type: how to read it, and which API versions have it.</summary>
+/// <summary>A field of a node type: how to read it (objects may be the model's own: copy before adding them to a document), and which API versions have it.</summary>
 public sealed record FieldDef<T>(Func<T, DateTimeOffset, JsonNode?> Read, Func<Version, bool>? ExistsIn = null);
 
 /// <summary>
@@ -33,9 +34,34 @@ public sealed class FieldCatalog<T>(string nodeType, string[] defaults, IReadOnl
         var json = new JsonObject();
         foreach (var name in selection.Append("id"))
         {
-            if (!json.ContainsKey(name) && fields[name].Read(item, now) is { } value) json[name] = value;
+            // Objects may be the model's own (throughput, health_status): a document gets a copy.
+            if (!json.ContainsKey(name) && fields[name].Read(item, now) is { } value) json[name] = value is JsonObject or JsonArray ? value.DeepClone() : value;
         }
         return json;
+    }
+
+    /// <summary>
+    /// The same object as <see cref="Render"/>, written straight to <paramref name="writer"/>: listings
+    /// of thousands of numbers are served without building a document first.
+    /// </summary>
+    public void Write(Utf8JsonWriter writer, T item, IReadOnlyList<string> selection, DateTimeOffset now)
+    {
+        writer.WriteStartObject();
+        var hasId = false;
+        foreach (var name in selection)
+        {
+            hasId |= name == "id";
+            WriteField(name);
+        }
+        if (!hasId) WriteField("id");
+        writer.WriteEndObject();
+
+        void WriteField(string name)
+        {
+            if (fields[name].Read(item, now) is not { } value) return;
+            writer.WritePropertyName(name);
+            value.WriteTo(writer);
+        }
     }
 
     /// <summary>Every field whatever the version: the control API's state dump.</summary>
@@ -86,7 +112,7 @@ public static class Fields
             ["name_status"] = new((n, _) => n.NameStatus),
             ["new_name_status"] = new((n, _) => n.NewNameStatus),
             ["platform_type"] = new((n, _) => n.PlatformType),
-            ["throughput"] = new((n, _) => n.Throughput?.DeepClone()),
+            ["throughput"] = new((n, _) => n.Throughput),
             ["messaging_limit_tier"] = new((n, _) => n.MessagingLimitTier, v => v <= LastWithOldLimitField),
             ["whatsapp_business_manager_messaging_limit"] = new((n, _) => n.WhatsappBusinessManagerMessagingLimit, v => v >= FirstWithNewLimitField),
             ["account_mode"] = new((n, _) => n.AccountMode),
@@ -99,8 +125,8 @@ public static class Fields
             ["search_visibility"] = new((n, _) => n.SearchVisibility),
             ["eligibility_for_api_business_global_search"] = new((n, _) => n.EligibilityForApiBusinessGlobalSearch),
             ["last_onboarded_time"] = new((n, _) => n.LastOnboardedTime),
-            ["health_status"] = new((n, _) => n.HealthStatus?.DeepClone() ?? Healthy(n)),
-            ["webhook_configuration"] = new((n, _) => n.WebhookConfiguration?.DeepClone()),
+            ["health_status"] = new((n, _) => n.HealthStatus ?? Healthy(n)),
+            ["webhook_configuration"] = new((n, _) => n.WebhookConfiguration),
         });
 
     public static readonly FieldCatalog<Waba> Waba = new(

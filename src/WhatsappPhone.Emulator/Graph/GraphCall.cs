@@ -108,6 +108,9 @@ public sealed partial class GraphCall
 
     public IResult Ok(JsonNode body) => new GraphResult(StatusCodes.Status200OK, body);
 
+    /// <summary>A 200 whose body <paramref name="write"/> writes as JSON (with <see cref="Json"/>'s escaping).</summary>
+    public IResult Ok(Action<Utf8JsonWriter> write) => new WrittenResult(write);
+
     public IResult Success() => Ok(new JsonObject { ["success"] = true });
 
     public IResult Fail(GraphError error)
@@ -146,6 +149,20 @@ public sealed partial class GraphCall
 
     [GeneratedRegex(@"^v[0-9]+\.[0-9]+$", RegexOptions.CultureInvariant)]
     private static partial Regex VersionPattern();
+
+    private sealed class WrittenResult(Action<Utf8JsonWriter> write) : IResult
+    {
+        private static readonly JsonWriterOptions Options = new() { Encoder = Json.Encoder };
+
+        public Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.StatusCode = StatusCodes.Status200OK;
+            http.Response.ContentType = JsonContentType;
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(16 * 1024);
+            using (var writer = new Utf8JsonWriter(buffer, Options)) write(writer);
+            return http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted).AsTask();
+        }
+    }
 
     private sealed class GraphResult(int status, JsonNode body) : IResult
     {

@@ -48,7 +48,7 @@ public static partial class GraphEndpoints
         var numbers = accountModes.Count == 0
             ? waba.PhoneNumbers
             : [.. waba.PhoneNumbers.Where(n => accountModes.All(mode => n.AccountMode == mode))];
-        return Paging.Respond(call, numbers, n => n.Id, n => Fields.PhoneNumber.Render(n, selection, now));
+        return Paging.Respond(call, numbers, n => n.Id, (writer, n) => Fields.PhoneNumber.Write(writer, n, selection, now));
     }
 
     private static IResult ListWabas(string id, GraphCall call, EmulatorState state, string edge, Func<Business, List<string>> wabaIds)
@@ -58,7 +58,7 @@ public static partial class GraphEndpoints
 
         var now = state.Clock.Now;
         var wabas = wabaIds(business).Select(wabaId => state.World.Waba(wabaId)!).ToList();
-        return Paging.Respond(call, wabas, w => w.Id, w => Fields.Waba.Render(w, selection, now));
+        return Paging.Respond(call, wabas, w => w.Id, (writer, w) => Fields.Waba.Write(writer, w, selection, now));
     }
 
     private static IResult Register(string id, GraphCall call, EmulatorState state)

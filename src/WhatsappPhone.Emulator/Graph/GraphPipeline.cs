@@ -126,7 +126,8 @@ public static class GraphPipeline
     private static void WriteHeaders(HttpContext http, GraphCall call, EmulatorState state, int regainMinutes)
     {
         var wabaId = call.ObjectId is { } id ? state.World.WabaOf(id) : null;
-        var (app, waba) = state.Usage.Record(wabaId, state.Clock.Now);
+        var active = wabaId is not null && state.World.Waba(wabaId) is { } w && w.PhoneNumbers.Exists(n => n.IsRegistered);
+        var (app, waba) = state.Usage.Record(wabaId, active, state.Clock.Now);
         var headers = http.Response.Headers;
         headers["X-Fb-Trace-Id"] = call.TraceId;
         headers["X-Fb-Request-Id"] = call.RequestId;

@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 
 namespace WhatsappPhone.Emulator.Graph;
 
@@ -17,7 +17,7 @@ public static class Paging
     // Cursors name an item, not a position, so a page boundary survives changes elsewhere in the list.
     private const string CursorPrefix = "emulator-cursor:";
 
-    public static IResult Respond<T>(GraphCall call, IReadOnlyList<T> items, Func<T, string> idOf, Func<T, JsonObject> render)
+    public static IResult Respond<T>(GraphCall call, IReadOnlyList<T> items, Func<T, string> idOf, Action<Utf8JsonWriter, T> write)
     {
         var limit = DefaultLimit;
         if (call.Param("limit") is { } rawLimit
@@ -46,22 +46,36 @@ public static class Paging
             end = Math.Min(limit, items.Count);
         }
 
-        var body = new JsonObject { ["data"] = new JsonArray([.. Enumerable.Range(start, end - start).Select(i => render(items[i]))]) };
-        // An empty page has no cursors to give, so Graph leaves paging out.
-        if (end > start)
+        var summary = call.Param("summary")?.Split(',').Contains("total_count") == true;
+        // Written as it is read, item by item: a page of 100 numbers needs no document in between.
+        return call.Ok(writer =>
         {
-            var first = Cursor(idOf(items[start]));
-            var last = Cursor(idOf(items[end - 1]));
-            var paging = new JsonObject { ["cursors"] = new JsonObject { ["before"] = first, ["after"] = last } };
-            if (start > 0) paging["previous"] = Link(call, "before", first);
-            if (end < items.Count) paging["next"] = Link(call, "after", last);
-            body["paging"] = paging;
-        }
-        if (call.Param("summary")?.Split(',').Contains("total_count") == true)
-        {
-            body["summary"] = new JsonObject { ["total_count"] = items.Count };
-        }
-        return call.Ok(body);
+            writer.WriteStartObject();
+            writer.WriteStartArray("data");
+            for (var i = start; i < end; i++) write(writer, items[i]);
+            writer.WriteEndArray();
+            // An empty page has no cursors to give, so Graph leaves paging out.
+            if (end > start)
+            {
+                var first = Cursor(idOf(items[start]));
+                var last = Cursor(idOf(items[end - 1]));
+                writer.WriteStartObject("paging");
+                writer.WriteStartObject("cursors");
+                writer.WriteString("before", first);
+                writer.WriteString("after", last);
+                writer.WriteEndObject();
+                if (start > 0) writer.WriteString("previous", Link(call, "before", first));
+                if (end < items.Count) writer.WriteString("next", Link(call, "after", last));
+                writer.WriteEndObject();
+            }
+            if (summary)
+            {
+                writer.WriteStartObject("summary");
+                writer.WriteNumber("total_count", items.Count);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndObject();
+        });
 
         int? IndexOf(string cursor)
         {

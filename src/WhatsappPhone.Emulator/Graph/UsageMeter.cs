@@ -1,12 +1,15 @@
 namespace WhatsappPhone.Emulator.Graph;
 
 /// <summary>
-/// Loose bookkeeping for the usage headers: calls in the last hour as a percentage of a budget
-/// (200 per WABA, Meta's management-call limit). Nothing is enforced; faults emulate throttling.
+/// Loose bookkeeping for the usage headers: calls in the last hour as a percentage of a budget.
+/// Meta's management-call limits per app and WABA: 200 calls an hour by default, 5,000 for an
+/// active WABA (one with at least one registered phone number). Nothing is enforced; faults
+/// emulate throttling.
 /// </summary>
 public sealed class UsageMeter
 {
-    private const int WabaHourlyBudget = 200;
+    public const int WabaHourlyBudget = 200;
+    public const int ActiveWabaHourlyBudget = 5000;
     private const int AppHourlyBudget = 5000;
     private static readonly TimeSpan Window = TimeSpan.FromHours(1);
 
@@ -14,12 +17,13 @@ public sealed class UsageMeter
     private readonly Dictionary<string, Queue<DateTimeOffset>> _wabas = [];
 
     /// <summary>Counts one call; returns the app's and (when the call is about one) the WABA's usage.</summary>
-    public (Usage App, Usage? Waba) Record(string? wabaId, DateTimeOffset now)
+    /// <param name="wabaActive">Whether the WABA has a registered number, which raises its budget.</param>
+    public (Usage App, Usage? Waba) Record(string? wabaId, bool wabaActive, DateTimeOffset now)
     {
         var app = Count(_app, now, AppHourlyBudget);
         if (wabaId is null) return (app, null);
         if (!_wabas.TryGetValue(wabaId, out var calls)) _wabas[wabaId] = calls = new Queue<DateTimeOffset>();
-        return (app, Count(calls, now, WabaHourlyBudget));
+        return (app, Count(calls, now, wabaActive ? ActiveWabaHourlyBudget : WabaHourlyBudget));
     }
 
     public void Clear()

@@ -49,6 +49,8 @@ namespace WhatsappPhone.Api
                     UseProxy = true,
                     Proxy = proxy,
                     UseCookies = false,
+                    // Enough connections for -ThrottleLimit's maximum; .NET Framework would otherwise allow 2 per host.
+                    MaxConnectionsPerServer = 64,
                 });
             }
         }

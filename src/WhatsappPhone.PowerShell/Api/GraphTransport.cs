@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
@@ -52,10 +53,11 @@ namespace WhatsappPhone.Api
         public async Task<JsonDocument> SendAsync(HttpMethod method, Uri uri, Func<HttpContent>? content, CancellationToken cancellationToken)
         {
             var idempotent = method == HttpMethod.Get;
+            var (objectId, isAccount) = ObjectId(uri);
             var waited = TimeSpan.Zero;
             for (var attempt = 1; ; attempt++)
             {
-                await UsageThrottle.WaitAsync(settings.BaseUri, log, cancellationToken).ConfigureAwait(false);
+                await UsageThrottle.WaitAsync(settings.BaseUri, objectId, isAccount, log, cancellationToken).ConfigureAwait(false);
                 try
                 {
                     return await SendOnceAsync(method, uri, content?.Invoke(), cancellationToken).ConfigureAwait(false);
@@ -149,7 +151,7 @@ namespace WhatsappPhone.Api
                 var traceHeader = Header(response, "X-Fb-Trace-Id");
                 log?.Debug($"{method} {Redact(uri.ToString())} -> {(int)response.StatusCode} {response.ReasonPhrase} in {clock.ElapsedMilliseconds} ms" +
                            (traceHeader != null ? $" (fbtrace_id {traceHeader})" : ""));
-                UsageThrottle.Observe(settings.BaseUri, response);
+                UsageThrottle.Observe(settings.BaseUri, ObjectId(uri).Id, response);
                 JsonDocument? doc = null;
                 try { doc = body.Length > 0 ? JsonDocument.Parse(body) : null; }
                 catch (JsonException) { }
@@ -172,6 +174,18 @@ namespace WhatsappPhone.Api
                 }
                 return doc;
             }
+        }
+
+        /// <summary>
+        /// The node a request is about: the path segment after the API version (/v25.0/{id}/...), and
+        /// whether it is a WhatsApp Business Account (its phone_numbers edge).
+        /// </summary>
+        (string? Id, bool IsAccount) ObjectId(Uri uri)
+        {
+            var segments = uri.AbsolutePath.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries);
+            var version = Array.IndexOf(segments, settings.ApiVersion);
+            if (version < 0 || version + 1 >= segments.Length) return (null, false);
+            return (Uri.UnescapeDataString(segments[version + 1]), version + 2 < segments.Length && segments[version + 2] == "phone_numbers");
         }
 
         /// <summary>Connection refused: nothing reached the server, so even a POST may be sent again.</summary>
@@ -221,30 +235,129 @@ namespace WhatsappPhone.Api
     }
 
     /// <summary>
-    /// Slows down before Graph's rate limits bite: it remembers the highest usage percentage the
-    /// usage headers reported per host over the last minute, and above 90% waits a little before
-    /// each request (up to 5 s at 100%), shared by every runspace in the process.
+    /// Slows down before Graph's rate limits bite. It remembers, per host, the usage percentages the
+    /// headers reported over the last minute: the app's (X-App-Usage) and each WhatsApp Business
+    /// Account's (X-Business-Use-Case-Usage, whose limit is per app and account). A request is
+    /// governed by the app's meter and by its account's: the account named in its path, or the one a
+    /// previous answer about the same object reported; for an object not seen yet, the busiest account
+    /// on the host. From 90% on, requests under that meter are paced one after another, 0.45 s apart
+    /// at 90% up to 5 s at 100%, shared by every request and runspace in the process: however many
+    /// run at once (-ThrottleLimit), the rate towards a nearly exhausted limit stays the same, while
+    /// the other accounts are not slowed at all.
     /// </summary>
     internal static class UsageThrottle
     {
         const int Threshold = 90;
-        static readonly ConcurrentDictionary<string, (int Percent, DateTime At)> Usage = new ConcurrentDictionary<string, (int, DateTime)>();
+        const int MaxRemembered = 10000;
+        static readonly TimeSpan Memory = TimeSpan.FromMinutes(1);
+        static readonly ConcurrentDictionary<string, HostUsage> Hosts = new ConcurrentDictionary<string, HostUsage>(StringComparer.OrdinalIgnoreCase);
 
-        public static void Observe(Uri host, HttpResponseMessage response)
+        /// <summary>One usage figure and the pacing of the requests it governs.</summary>
+        sealed class Meter
         {
-            var percent = 0;
-            foreach (var header in new[] { "X-App-Usage", "X-Business-Use-Case-Usage" })
-                if (GraphTransport.Header(response, header) is { } value) percent = Math.Max(percent, MaxPercent(value));
-            Usage[host.Authority] = (percent, DateTime.UtcNow);
+            public int Percent;
+            public DateTime At;
+            public DateTime NextSlot;
+            public bool Fresh(DateTime now) => now - At <= Memory;
         }
 
-        public static Task WaitAsync(Uri host, IGraphLog? log, CancellationToken cancellationToken)
+        sealed class HostUsage
         {
-            if (!Usage.TryGetValue(host.Authority, out var seen) || seen.Percent < Threshold || DateTime.UtcNow - seen.At > TimeSpan.FromMinutes(1))
-                return Task.CompletedTask;
-            var delay = TimeSpan.FromMilliseconds(Math.Min(5000, (seen.Percent - Threshold + 1) * 450));
-            log?.Verbose($"Graph reports {seen.Percent}% of the rate limit used; pausing {delay.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s before the next request.");
+            public readonly Meter App = new Meter();
+            public readonly Dictionary<string, Meter> Accounts = new Dictionary<string, Meter>(StringComparer.Ordinal);
+            /// <summary>Object ID (a phone number) → the account its answers reported usage for.</summary>
+            public readonly Dictionary<string, string> AccountOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        /// <param name="objectId">The node the request was about (the path segment after the version), if any.</param>
+        public static void Observe(Uri host, string? objectId, HttpResponseMessage response)
+        {
+            var app = GraphTransport.Header(response, "X-App-Usage");
+            var business = GraphTransport.Header(response, "X-Business-Use-Case-Usage");
+            if (app == null && business == null) return;
+            var usage = Hosts.GetOrAdd(host.Authority, _ => new HostUsage());
+            var now = DateTime.UtcNow;
+            lock (usage)
+            {
+                if (app != null)
+                {
+                    usage.App.Percent = MaxPercent(app);
+                    usage.App.At = now;
+                }
+                if (business == null) return;
+                foreach (var (account, percent) in AccountPercents(business))
+                {
+                    if (!usage.Accounts.TryGetValue(account, out var meter)) usage.Accounts[account] = meter = new Meter();
+                    meter.Percent = percent;
+                    meter.At = now;
+                    if (objectId != null && objectId != account)
+                    {
+                        if (usage.AccountOf.Count >= MaxRemembered) usage.AccountOf.Clear();
+                        usage.AccountOf[objectId] = account;
+                    }
+                }
+            }
+        }
+
+        /// <param name="isAccount">The object is known to be an account (a listing of its numbers): an unseen one is not slowed by the others.</param>
+        public static Task WaitAsync(Uri host, string? objectId, bool isAccount, IGraphLog? log, CancellationToken cancellationToken)
+        {
+            if (!Hosts.TryGetValue(host.Authority, out var usage)) return Task.CompletedTask;
+            TimeSpan delay;
+            int percent;
+            string? account;
+            lock (usage)
+            {
+                var now = DateTime.UtcNow;
+                var (meter, name) = Governing(usage, objectId, isAccount, now);
+                if (meter == null) return Task.CompletedTask;
+                percent = meter.Percent;
+                account = name;
+                var slot = (meter.NextSlot > now ? meter.NextSlot : now) + Interval(percent);
+                meter.NextSlot = slot;
+                delay = slot - now;
+            }
+            log?.Verbose($"Graph reports {percent}% of the rate limit used{(account != null ? $" for WhatsApp Business Account {account}" : "")}; " +
+                         $"pausing {delay.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s before the next request.");
             return Task.Delay(delay, cancellationToken);
+        }
+
+        /// <summary>The meter at or above the threshold that governs a request (the fuller one), with its account; null when none.</summary>
+        static (Meter? Meter, string? Account) Governing(HostUsage usage, string? objectId, bool isAccount, DateTime now)
+        {
+            Meter? account = null;
+            string? name = null;
+            if (objectId != null && usage.Accounts.TryGetValue(objectId, out account)) name = objectId;
+            else if (isAccount) { }
+            else if (objectId != null && usage.AccountOf.TryGetValue(objectId, out var owner) && usage.Accounts.TryGetValue(owner, out account)) name = owner;
+            else
+                foreach (var pair in usage.Accounts)
+                    if (pair.Value.Fresh(now) && (account == null || pair.Value.Percent > account.Percent)) { account = pair.Value; name = pair.Key; }
+
+            if (account != null && !account.Fresh(now)) account = null;
+            var app = usage.App.Fresh(now) ? usage.App : null;
+            if (account != null && account.Percent >= Threshold && (app == null || account.Percent >= app.Percent)) return (account, name);
+            if (app != null && app.Percent >= Threshold) return (app, null);
+            return (null, null);
+        }
+
+        static TimeSpan Interval(int percent) => TimeSpan.FromMilliseconds(Math.Min(5000, (percent - Threshold + 1) * 450));
+
+        /// <summary>Each account's highest percentage in an X-Business-Use-Case-Usage header ({"waba":[{...}]}).</summary>
+        internal static List<(string Account, int Percent)> AccountPercents(string header)
+        {
+            var result = new List<(string, int)>();
+            try
+            {
+                using var doc = JsonDocument.Parse(header);
+                if (doc.RootElement.ValueKind == JsonValueKind.Object)
+                    foreach (var p in doc.RootElement.EnumerateObject())
+                        result.Add((p.Name, Max(p.Value)));
+            }
+            catch (JsonException)
+            {
+            }
+            return result;
         }
 
         /// <summary>The largest call_count, total_cputime or total_time in a usage header (either shape).</summary>
@@ -259,18 +372,18 @@ namespace WhatsappPhone.Api
             {
                 return 0;
             }
+        }
 
-            static int Max(JsonElement e)
-            {
-                var max = 0;
-                if (e.ValueKind == JsonValueKind.Array)
-                    foreach (var item in e.EnumerateArray()) max = Math.Max(max, Max(item));
-                else if (e.ValueKind == JsonValueKind.Object)
-                    foreach (var p in e.EnumerateObject())
-                        max = Math.Max(max, p.Value.ValueKind == JsonValueKind.Number && p.Name is "call_count" or "total_cputime" or "total_time" && p.Value.TryGetInt32(out var v)
-                            ? v : Max(p.Value));
-                return max;
-            }
+        static int Max(JsonElement e)
+        {
+            var max = 0;
+            if (e.ValueKind == JsonValueKind.Array)
+                foreach (var item in e.EnumerateArray()) max = Math.Max(max, Max(item));
+            else if (e.ValueKind == JsonValueKind.Object)
+                foreach (var p in e.EnumerateObject())
+                    max = Math.Max(max, p.Value.ValueKind == JsonValueKind.Number && p.Name is "call_count" or "total_cputime" or "total_time" && p.Value.TryGetInt32(out var v)
+                        ? v : Max(p.Value));
+            return max;
         }
     }
 

@@ -149,8 +149,14 @@ namespace WhatsappPhone.Cmdlets
         /// <summary>Receives the client's log from background work; written out on the pipeline thread.</summary>
         protected IGraphLog Log => log;
 
-        /// <summary>How many requests run at once when many numbers or accounts are asked for.</summary>
-        public const int DefaultThrottleLimit = 16;
+        /// <summary>
+        /// How many requests run at once when many numbers or accounts are asked for. Graph limits
+        /// management calls per hour (per app and account: 200, or 5,000 for an account with a
+        /// registered number), not how many are in flight, so running 32 at once sends no more calls,
+        /// only sooner: 400 numbers at 25 ms a request take about 0.4 s instead of 12 s sequentially.
+        /// Near a limit the transport paces requests per account whatever this is (UsageThrottle).
+        /// </summary>
+        public const int DefaultThrottleLimit = 32;
 
         /// <summary>
         /// Writes what a fan-out produced, in input order, on the pipeline thread; each failure

@@ -13,7 +13,7 @@ namespace WhatsappPhone.Cmdlets
     /// </summary>
     public abstract class WaPhoneNumberReaderCmdlet : WaApiCmdlet
     {
-        /// <summary>How many numbers or accounts are read at once (default 16). 1 reads them one after another.</summary>
+        /// <summary>How many numbers or accounts are read at once (default 32). 1 reads them one after another.</summary>
         [Parameter]
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = DefaultThrottleLimit;

@@ -1,0 +1,55 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using WhatsappPhone.Cmdlets;
+using Xunit;
+
+namespace WhatsappPhone.Tests
+{
+    /// <summary>The bounded, ordered fan-out behind numbers by ID and several accounts' listings.</summary>
+    public class FanOutTests
+    {
+        [Fact]
+        public void Runs_up_to_the_limit_at_once_and_writes_in_input_order()
+        {
+            var running = 0;
+            var most = 0;
+            var random = new Random(7);
+            var delays = Enumerable.Range(0, 100).Select(_ => random.Next(20, 120)).ToArray();
+            using var fanOut = new OrderedFanOut<int>(32, 1, CancellationToken.None);
+            for (var i = 0; i < 100; i++)
+            {
+                var n = i;
+                fanOut.Add(n, async (push, ct) =>
+                {
+                    var now = Interlocked.Increment(ref running);
+                    InterlockedMax(ref most, now);
+                    await Task.Delay(delays[n], ct);
+                    Interlocked.Decrement(ref running);
+                    await push(n);
+                });
+            }
+            var written = new List<int>();
+            fanOut.Drain(0, (target, item) => { written.Add(item); return true; }, (target, ex) => throw ex, CancellationToken.None);
+
+            Assert.Equal(Enumerable.Range(0, 100), written);
+            Assert.InRange(most, 2, 32);
+        }
+
+        [Fact]
+        public void The_readers_default_to_32_requests_at_once()
+        {
+            Assert.Equal(32, WaApiCmdlet.DefaultThrottleLimit);
+            Assert.Equal(32, new GetWaPhoneNumberCommand().ThrottleLimit);
+            Assert.Equal(32, new TestWaPhoneNumberCommand().ThrottleLimit);
+        }
+
+        static void InterlockedMax(ref int target, int value)
+        {
+            for (var seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))
+                if (Interlocked.CompareExchange(ref target, value, seen) == seen) return;
+        }
+    }
+}
