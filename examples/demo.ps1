@@ -63,6 +63,13 @@ try {
         Write-Host "  $($_.Exception.Message)"
     }
 
+    Step 'Health check: each sick number with what is wrong and what to do'
+    Show "Test-WaPhoneNumber -BusinessAccountId 104996122399160 | Where-Object { -not `$_.Healthy } | Select-Object -First 3"
+    $sick = Test-WaPhoneNumber -BusinessAccountId 104996122399160 | Where-Object { -not $_.Healthy } | Select-Object -First 3
+    $sick | Format-Table | Out-Host
+    Show '$sick[0].Issues'
+    $sick[0].Issues | Format-List | Out-Host
+
     Step 'Done: the emulator stops now.'
 }
 finally {
