@@ -20,7 +20,7 @@ Import-Module (Join-Path $EmulatorPath 'WhatsappPhoneEmulator.psm1')
 $emulator = Start-WaEmulator
 try {
     Step "The emulator is listening on $($emulator.BaseUri)"
-    Show 'Import-Module WhatsappPhone'
+    Show "Import-Module $(Resolve-Path $ModulePath -Relative)"
     Import-Module $ModulePath
 
     Show "Connect-WaAccount -AccessToken <token> -BaseUri $($emulator.BaseUri) -BusinessAccountId 104996122399160"
@@ -64,7 +64,7 @@ try {
     }
 
     Step 'Health check: each sick number with what is wrong and what to do'
-    Show "Test-WaPhoneNumber -BusinessAccountId 104996122399160 | Where-Object { -not `$_.Healthy } | Select-Object -First 3"
+    Show "`$sick = Test-WaPhoneNumber -BusinessAccountId 104996122399160 | Where-Object { -not `$_.Healthy } | Select-Object -First 3; `$sick"
     $sick = Test-WaPhoneNumber -BusinessAccountId 104996122399160 | Where-Object { -not $_.Healthy } | Select-Object -First 3
     $sick | Format-Table | Out-Host
     Show '$sick[0].Issues'

@@ -64,6 +64,14 @@ namespace WhatsappPhone.Tests
         }
 
         [Fact]
+        public void Listing_with_nothing_configured_asks_for_the_token_first()
+        {
+            var r = Run("Get-WaPhoneNumber");
+            var record = Assert.Single(r.errors);
+            Assert.StartsWith("WaNotConnected", record.FullyQualifiedErrorId);
+        }
+
+        [Fact]
         public void A_runbook_needs_only_environment_variables()
         {
             Environment.SetEnvironmentVariable("WHATSAPP_ACCESS_TOKEN", "env-token");
@@ -74,6 +82,8 @@ namespace WhatsappPhone.Tests
             Assert.StartsWith("WaApi.Connection", error.FullyQualifiedErrorId);
             Assert.Equal("114503234599312", error.TargetObject);
             Assert.Contains("127.0.0.1:9", error.Exception.Message);
+            // The count of what was written reads as its own sentence after the connection error.
+            Assert.Matches(@"[.!?] Nothing was written for 114503234599312\.$", error.ErrorDetails.Message);
         }
 
         [Fact]
@@ -224,6 +234,11 @@ namespace WhatsappPhone.Tests
         {
             var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {Closed} -MaxRetries 0; Unregister-WaPhoneNumber -PhoneNumberId 1");
             Assert.DoesNotContain("WaApi", ErrorIds(r));
+            var record = Assert.Single(r.errors);
+            Assert.StartsWith("WaConfirmationNotPossible", record.FullyQualifiedErrorId);
+            Assert.Equal("1", record.TargetObject);
+            Assert.Contains("-Force", record.Exception.Message);
+            Assert.Contains("-Confirm:$false", record.Exception.Message);
         }
 
         [Fact]

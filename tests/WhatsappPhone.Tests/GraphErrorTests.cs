@@ -67,6 +67,19 @@ namespace WhatsappPhone.Tests
         }
 
         [Fact]
+        public async Task A_mistake_of_the_caller_is_not_sent_to_meta_support_but_a_fault_of_graph_is()
+        {
+            var unknown = await Fail(() => Json(HttpStatusCode.BadRequest, Recorded("registered_number_handles_error_response")));
+            var record = WhatsappPhone.Cmdlets.ErrorRecords.FromGraph(unknown, "123123");
+            Assert.Null(record.ErrorDetails?.RecommendedAction);
+            Assert.Equal("AlicHjOpoShf8TV_iXRm1pW", ((GraphApiException)record.Exception).FbTraceId);
+
+            var down = await Fail(() => Json(HttpStatusCode.ServiceUnavailable,
+                "{\"error\":{\"message\":\"(#131016) Service unavailable\",\"code\":131016,\"fbtrace_id\":\"Zz9\"}}"));
+            Assert.Contains("Zz9", WhatsappPhone.Cmdlets.ErrorRecords.FromGraph(down, "123123").ErrorDetails.RecommendedAction);
+        }
+
+        [Fact]
         public async Task All_envelope_fields_are_exposed_and_string_error_data_becomes_details()
         {
             var ex = await Fail(() => Json(HttpStatusCode.BadRequest,

@@ -9,13 +9,19 @@ namespace WhatsappPhone.Cmdlets
         public static ErrorRecord FromGraph(GraphApiException ex, object? target, string? progress = null)
         {
             var record = new ErrorRecord(ex, ex.ErrorId, Category(ex), target);
-            if (ex.FbTraceId != null || progress != null)
-                record.ErrorDetails = new ErrorDetails(progress == null ? ex.Message : $"{ex.Message} {progress}")
+            // Meta support can act on a fault of theirs; a wrong ID, token or PIN is for the caller to fix
+            // (the message says how), and the trace ID stays on the exception as FbTraceId.
+            var askSupport = ex.FbTraceId != null && (ex.IsTransient || ex.Code == null);
+            if (askSupport || progress != null)
+                record.ErrorDetails = new ErrorDetails(progress == null ? ex.Message : Join(ex.Message, progress))
                 {
-                    RecommendedAction = ex.FbTraceId != null ? $"If this persists, quote fbtrace_id {ex.FbTraceId} to Meta support." : null,
+                    RecommendedAction = askSupport ? $"If this persists, quote fbtrace_id {ex.FbTraceId} to Meta support." : null,
                 };
             return record;
         }
+
+        static string Join(string message, string more) =>
+            message.Length == 0 || ".!?".IndexOf(message[message.Length - 1]) >= 0 ? $"{message} {more}" : $"{message}. {more}";
 
         internal static ErrorCategory Category(GraphApiException ex) => (ex.Code, ex.Subcode) switch
         {

@@ -75,6 +75,8 @@ namespace WhatsappPhone.Cmdlets
                 return;
             }
 
+            // The token is the first thing a new user lacks: say so before asking for an account.
+            _ = Settings;
             string[] accounts;
             try
             {

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using System.Management.Automation.Host;
 using System.Threading.Tasks;
 using WhatsappPhone.Api;
 using WhatsappPhone.Models;
@@ -32,13 +33,33 @@ namespace WhatsappPhone.Cmdlets
         protected void Act(string action, Func<string, Task> send, bool? confirmed = null)
         {
             var id = PhoneNumberId;
-            if (!(confirmed ?? ShouldProcess(Target, action))) return;
+            if (!(confirmed ?? Confirm(action))) return;
             TryRun(id, () =>
             {
                 Wait(send(id));
                 WriteVerbose($"Done: {action} on {Target}.");
                 if (PassThru) WriteObject(ReadBack(id));
             });
+        }
+
+        /// <summary>
+        /// ShouldProcess; where the host cannot ask (a runbook, pwsh -NonInteractive), an error that says
+        /// how to proceed instead of the host's bare "NonInteractive mode" one. Nothing is sent either way.
+        /// </summary>
+        bool Confirm(string action)
+        {
+            try
+            {
+                return ShouldProcess(Target, action);
+            }
+            catch (Exception ex) when (ex is PSInvalidOperationException || ex is HostException)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new InvalidOperationException($"{MyInvocation.MyCommand.Name} asks for confirmation before it changes {Target}, and this host cannot ask. " +
+                        "Nothing was sent. In a runbook pass -Confirm:$false (or -Force where the cmdlet has it); -WhatIf shows what would change.", ex),
+                    "WaConfirmationNotPossible", ErrorCategory.InvalidOperation, PhoneNumberId));
+                return false;
+            }
         }
 
         protected PhoneNumber ReadBack(string id) =>

@@ -74,7 +74,7 @@ namespace WhatsappPhone.Cmdlets
                 return true;
             }, target => Equals(target, currentTarget) && writtenForTarget > 0
                 ? $"The listing stopped after {writtenForTarget} numbers were written (of {target}); none was written twice."
-                : $"No number of {target} was written.");
+                : $"Nothing was written for {target}.");
         }
 
         protected override void EndProcessing()
