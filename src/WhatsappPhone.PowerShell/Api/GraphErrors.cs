@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
-using System.Text;
 using System.Text.Json;
 
 namespace WhatsappPhone.Api
@@ -27,18 +26,14 @@ namespace WhatsappPhone.Api
                 details = data.ValueKind == JsonValueKind.Object ? GraphJson.Text(GraphJson.Property(data, "details")) : GraphJson.Text(data);
             var userMessage = Str("error_user_msg");
 
-            var message = new StringBuilder();
-            void Sentence(string text)
-            {
-                if (message.Length > 0) message.Append(".!?".IndexOf(message[message.Length - 1]) >= 0 ? " " : ". ");
-                message.Append(text);
-            }
+            var message = "";
+            void Sentence(string text) => message = JoinSentences(message, text);
             Sentence(string.IsNullOrEmpty(graphMessage) ? $"The Graph API answered HTTP {(int)response.StatusCode} with error code {code}." : graphMessage!);
             if (!string.IsNullOrEmpty(userMessage) && userMessage != graphMessage) Sentence(userMessage!);
             if (!string.IsNullOrEmpty(details) && details != graphMessage && details != userMessage) Sentence("Details: " + details);
             if ((Advice(code, subcode) ?? WrongNodeAdvice(code, graphMessage)) is { } advice) Sentence(advice);
 
-            return new GraphApiException(message.ToString(), response.StatusCode)
+            return new GraphApiException(message, response.StatusCode)
             {
                 Code = code,
                 Subcode = subcode,
@@ -54,6 +49,12 @@ namespace WhatsappPhone.Api
                 RetryAfter = WaitHint(response),
             };
         }
+
+        /// <summary>Two pieces of text as sentences: a full stop between them unless the first already ends one.</summary>
+        internal static string JoinSentences(string first, string next) =>
+            first.Length == 0 ? next
+            : ".!?".IndexOf(first[first.Length - 1]) >= 0 ? $"{first} {next}"
+            : $"{first}. {next}";
 
         /// <summary>An answer that is not a Graph error: an HTML page from a proxy, an empty body, a bare status.</summary>
         public static GraphApiException FromStatus(HttpResponseMessage response, byte[] body, string request)

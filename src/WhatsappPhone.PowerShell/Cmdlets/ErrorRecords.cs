@@ -13,15 +13,12 @@ namespace WhatsappPhone.Cmdlets
             // (the message says how), and the trace ID stays on the exception as FbTraceId.
             var askSupport = ex.FbTraceId != null && (ex.IsTransient || ex.Code == null);
             if (askSupport || progress != null)
-                record.ErrorDetails = new ErrorDetails(progress == null ? ex.Message : Join(ex.Message, progress))
+                record.ErrorDetails = new ErrorDetails(progress == null ? ex.Message : GraphErrors.JoinSentences(ex.Message, progress))
                 {
                     RecommendedAction = askSupport ? $"If this persists, quote fbtrace_id {ex.FbTraceId} to Meta support." : null,
                 };
             return record;
         }
-
-        static string Join(string message, string more) =>
-            message.Length == 0 || ".!?".IndexOf(message[message.Length - 1]) >= 0 ? $"{message} {more}" : $"{message}. {more}";
 
         internal static ErrorCategory Category(GraphApiException ex) => (ex.Code, ex.Subcode) switch
         {
