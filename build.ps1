@@ -12,6 +12,9 @@
                 prints medians and ratios against the targets, writes out/bench/results.json
 .EXAMPLE
     dotnet pwsh ./build.ps1 Test
+.EXAMPLE
+    dotnet pwsh ./build.ps1 Test -PesterPath tests/pester/Lifecycle.Tests.ps1 -XunitFilter 'FullyQualifiedName~Retry'
+    A quick run while working: one Pester file and the xUnit tests whose names match.
 #>
 [CmdletBinding()]
 param(
@@ -23,7 +26,13 @@ param(
     [string] $Configuration = 'Release',
 
     # Emulator task: the port to listen on (0 = a free one).
-    [int] $Port = 0
+    [int] $Port = 0,
+
+    # Test task, for a quick run while working: only these Pester files (default: all of tests/pester).
+    [string[]] $PesterPath,
+
+    # Test task: a dotnet test --filter expression for xUnit (default: all); 'none' skips xUnit.
+    [string] $XunitFilter
 )
 
 $ErrorActionPreference = 'Stop'
@@ -110,9 +119,13 @@ function Invoke-Test {
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
 
     # xUnit: the client, the emulator and in-process binding. Counted from the TRX files.
-    & dotnet test (Join-Path $root 'WhatsappPhone.PowerShell.sln') -c $Configuration --nologo -v quiet `
-        --logger 'trx' --logger 'console;verbosity=minimal' --results-directory $results
-    $xunitExit = $LASTEXITCODE
+    $xunitExit = 0
+    if ($XunitFilter -ne 'none') {
+        $filter = if ($XunitFilter) { @('--filter', $XunitFilter) } else { @() }
+        & dotnet test (Join-Path $root 'WhatsappPhone.PowerShell.sln') -c $Configuration --nologo -v quiet @filter `
+            --logger 'trx' --logger 'console;verbosity=minimal' --results-directory $results
+        $xunitExit = $LASTEXITCODE
+    }
     $xPassed = 0; $xFailed = 0
     foreach ($trx in Get-ChildItem $results -Filter *.trx -ErrorAction SilentlyContinue) {
         $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
@@ -128,7 +141,7 @@ function Invoke-Test {
 `$ErrorActionPreference = 'Stop'
 Import-Module '$pester'
 `$config = New-PesterConfiguration
-`$config.Run.Path = '$(Join-Path $root 'tests/pester')'
+`$config.Run.Path = @($((@(if ($PesterPath) { $PesterPath | ForEach-Object { (Resolve-Path $_).Path } } else { Join-Path $root 'tests/pester' }) | ForEach-Object { "'$_'" }) -join ', '))
 `$config.Run.PassThru = `$true
 `$config.Output.Verbosity = 'Detailed'
 `$r = Invoke-Pester -Configuration `$config

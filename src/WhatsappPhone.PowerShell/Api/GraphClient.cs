@@ -35,7 +35,7 @@ namespace WhatsappPhone.Api
     /// The Graph API client: the one place for HTTP, JSON, paging and errors. It knows nothing of
     /// PowerShell, so it is tested with a mocked HTTP handler alone.
     /// </summary>
-    public sealed class GraphClient
+    public sealed partial class GraphClient
     {
         public const int MaxPageSize = 100;
         static readonly MediaTypeHeaderValue JsonType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
