@@ -7,9 +7,6 @@ using WhatsappPhone.Cmdlets;
 using WhatsappPhone.Models;
 using Xunit;
 
-// Environment variables are process-wide: tests that set them must not run beside others.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
-
 namespace WhatsappPhone.Tests
 {
     /// <summary>
@@ -17,6 +14,7 @@ namespace WhatsappPhone.Tests
     /// resolution. Requests go to a closed loopback port, so "tried to connect" is visible as a
     /// WaApi.Connection error and "sent nothing" as its absence.
     /// </summary>
+    [Collection(EnvironmentVariableCollection.Name)]
     public sealed class CmdletBindingTests : IDisposable
     {
         const string Closed = "http://127.0.0.1:9";

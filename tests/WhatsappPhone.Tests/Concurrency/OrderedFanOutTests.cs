@@ -10,7 +10,7 @@ using Xunit;
 namespace WhatsappPhone.Tests
 {
     /// <summary>The bounded, ordered fan-out behind numbers by ID and several accounts' listings.</summary>
-    public class FanOutTests
+    public class OrderedFanOutTests
     {
         [Fact]
         public void Runs_up_to_the_limit_at_once_and_writes_in_input_order()
