@@ -27,7 +27,7 @@ namespace WhatsappPhone.Api
     /// Sends requests: headers, timeout, the parsed JSON body, errors, and retries. The retry rules
     /// follow Graph's: a GET is idempotent and retried on transient faults; a POST (register,
     /// deregister, request_code...) is not, because each attempt counts against Meta's limits
-    /// (10 register calls per number per 72 hours) and may already have taken effect. A POST is
+    /// (<see cref="RegisterLimit"/>) and may already have taken effect. A POST is
     /// repeated only when it provably never reached the server (connection refused), or once on
     /// the codes Meta documents as "try again" for registration (2, 131016, 133004).
     /// </summary>

@@ -20,7 +20,7 @@ namespace WhatsappPhone.Cmdlets
 
         [Parameter]
         [Alias("BusinessId", "WabaId")]
-        [ValidateGraphId("WhatsApp Business Account ID")]
+        [ValidateGraphId(IdKind.BusinessAccount)]
         [ArgumentCompleter(typeof(BusinessAccountIdCompleter))]
         public string? BusinessAccountId { get; set; }
 

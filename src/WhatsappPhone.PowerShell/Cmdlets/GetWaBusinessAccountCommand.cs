@@ -12,7 +12,7 @@ namespace WhatsappPhone.Cmdlets
         /// <summary>The business portfolio (Meta Business Manager) ID.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("PortfolioId")]
-        [ValidateGraphId("business portfolio ID")]
+        [ValidateGraphId(IdKind.BusinessPortfolio)]
         public string[] BusinessId { get; set; } = System.Array.Empty<string>();
 
         /// <summary>Owned accounts, client accounts, or both (the default).</summary>
@@ -22,6 +22,7 @@ namespace WhatsappPhone.Cmdlets
 
         protected override void ProcessRecord()
         {
+            ResolveSettings();
             foreach (var business in BusinessId)
                 foreach (var ownership in new[] { BusinessAccountOwnership.Owned, BusinessAccountOwnership.Client })
                 {

@@ -20,31 +20,28 @@ namespace WhatsappPhone.Cmdlets
         [ValidateSet("AU", "ID", "IN", "JP", "SG", "KR", "DE", "CH", "GB", "BR", "BH", "ZA", "AE", "CA")]
         public string? DataLocalizationRegion { get; set; }
 
-        /// <summary>Reads the number first and skips it when it is already CONNECTED on CLOUD_API, so a re-run spends none of the 10-per-72-hours budget.</summary>
+        /// <summary>Reads the number first and skips it when it is already CONNECTED on CLOUD_API, so a re-run spends none of the register limit (<see cref="RegisterLimit"/>).</summary>
         [Parameter]
         public SwitchParameter SkipIfRegistered { get; set; }
 
         protected override void ProcessRecord()
         {
             const string action = "Register with the WhatsApp Cloud API";
-            if (!SkipIfRegistered)
+            if (!ShouldChange(action)) return;
+            if (SkipIfRegistered)
             {
-                Act(action, Register);
-                return;
+                var id = PhoneNumberId;
+                PhoneNumber? current = null;
+                ResolveSettings();
+                if (!TryRun(id, () => current = ReadBack(id))) return;
+                if (current!.Status == "CONNECTED" && current.PlatformType == "CLOUD_API")
+                {
+                    WriteVerbose($"Skipped {Target}: already CONNECTED on CLOUD_API.");
+                    if (PassThru) WriteObject(current);
+                    return;
+                }
             }
-            if (!ShouldProcess(Target, action)) return;
-            var id = PhoneNumberId;
-            PhoneNumber? current = null;
-            if (!TryRun(id, () => current = ReadBack(id))) return;
-            if (current!.Status == "CONNECTED" && current.PlatformType == "CLOUD_API")
-            {
-                WriteVerbose($"Skipped {Target}: already CONNECTED on CLOUD_API.");
-                if (PassThru) WriteObject(current);
-                return;
-            }
-            Act(action, Register, confirmed: true);
+            SendChange(action, id => Client.RegisterAsync(id, Pin, DataLocalizationRegion, Cancellation));
         }
-
-        System.Threading.Tasks.Task Register(string id) => Client.RegisterAsync(id, Pin, DataLocalizationRegion, Cancellation);
     }
 }

@@ -20,14 +20,14 @@ namespace WhatsappPhone.Cmdlets
 
         [Parameter(ParameterSetName = ByIdSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
-        [ValidateGraphId("phone-number ID")]
+        [ValidateGraphId(IdKind.PhoneNumber)]
         [ArgumentCompleter(typeof(PhoneNumberIdCompleter))]
         public string[] PhoneNumberId { get; set; } = Array.Empty<string>();
 
         /// <summary>Checks every number of these WhatsApp Business Accounts.</summary>
         [Parameter(ParameterSetName = ByAccountSet, Mandatory = true)]
         [Alias("BusinessId", "WabaId")]
-        [ValidateGraphId("WhatsApp Business Account ID")]
+        [ValidateGraphId(IdKind.BusinessAccount)]
         [ArgumentCompleter(typeof(BusinessAccountIdCompleter))]
         public string[] BusinessAccountId { get; set; } = Array.Empty<string>();
 
@@ -44,7 +44,7 @@ namespace WhatsappPhone.Cmdlets
 
         protected override void ProcessRecord()
         {
-            var fields = PhoneNumberJson.FieldsFor(Settings.MajorVersion);
+            var fields = PhoneNumberJson.FieldsFor(ResolveSettings().MajorVersion);
             if (ParameterSetName == ByIdSet)
             {
                 foreach (var id in PhoneNumberId) AddNumber(id, fields, null);
@@ -62,7 +62,7 @@ namespace WhatsappPhone.Cmdlets
             if (Quiet) WriteObject(allHealthy && FailureCount == 0);
         }
 
-        int Report(object target, Page<PhoneNumber> page)
+        int Report(NumberSource source, Page<PhoneNumber> page)
         {
             foreach (var number in page.Items)
             {

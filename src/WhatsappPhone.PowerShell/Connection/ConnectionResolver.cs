@@ -72,7 +72,7 @@ namespace WhatsappPhone.Connection
                     "WaNoBusinessAccount");
             try
             {
-                return GraphInput.RequireId(id, "WhatsApp Business Account ID", BusinessIdVariable);
+                return GraphInput.RequireId(id, IdKind.BusinessAccount, BusinessIdVariable);
             }
             catch (ArgumentException ex)
             {

@@ -8,7 +8,7 @@ namespace WhatsappPhone.Health
     /// The health check people write by hand: what in a number's state stops or threatens sending,
     /// each with the fix Meta documents (or, for health_status errors, Meta's own possible_solution).
     /// </summary>
-    public static class HealthRules
+    internal static class HealthRules
     {
         /// <summary>A messaging limit below this many conversations a day is flagged (TIER_50 and TIER_250).</summary>
         public const int DefaultMinimumDailyLimit = 1000;

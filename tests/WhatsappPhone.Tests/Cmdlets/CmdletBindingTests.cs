@@ -240,6 +240,28 @@ namespace WhatsappPhone.Tests
         }
 
         [Fact]
+        public void Register_with_skip_if_registered_asks_first_and_gives_the_same_clear_error_when_it_cannot_ask()
+        {
+            var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {Closed} -MaxRetries 0; Register-WaPhoneNumber -PhoneNumberId 1 -Pin '123456' -SkipIfRegistered -Confirm");
+            Assert.DoesNotContain("WaApi", ErrorIds(r));
+            var record = Assert.Single(r.errors);
+            Assert.StartsWith("WaConfirmationNotPossible", record.FullyQualifiedErrorId);
+            Assert.Equal("1", record.TargetObject);
+            Assert.Contains("-Confirm:$false", record.Exception.Message);
+        }
+
+        [Theory]
+        [InlineData("english")]
+        [InlineData("EN_us")]
+        [InlineData("en-US")]
+        public void A_bad_language_fails_binding_with_an_example_and_without_a_request(string language)
+        {
+            var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {Closed} -MaxRetries 0; Request-WaPhoneNumberCode -PhoneNumberId 1 -Method SMS -Language '{language}'");
+            Assert.StartsWith("ParameterArgumentValidationError", Assert.Single(r.errors).FullyQualifiedErrorId);
+            Assert.Contains("such as en_US", Messages(r));
+        }
+
+        [Fact]
         public void Get_lists_by_position_and_accepts_the_account_aliases()
         {
             foreach (var form in new[] { "333", "-BusinessId 333", "-WabaId 333", "-BusinessAccountId 333" })
