@@ -109,10 +109,13 @@ namespace WhatsappPhone.Cmdlets
             MyInvocation.BoundParameters.TryGetValue(name, out var value) ? LanguagePrimitives.IsTrue(value)
             : name == "WhatIf" && LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
 
+        /// <inheritdoc/>
         protected override void StopProcessing() => stopping.Cancel();
 
+        /// <inheritdoc/>
         protected override void EndProcessing() => FlushLog();
 
+        /// <inheritdoc/>
         public void Dispose()
         {
             DisposeResources();
@@ -139,6 +142,7 @@ namespace WhatsappPhone.Cmdlets
             }
         }
 
+        /// <summary>Waits for a request that returns nothing, as <see cref="Wait{T}(Task{T})"/> does.</summary>
         protected void Wait(Task task) => Wait(Completion(task));
 
         static async Task<bool> Completion(Task task)
@@ -167,6 +171,8 @@ namespace WhatsappPhone.Cmdlets
         /// Runs one unit of work for <paramref name="target"/>; a failure becomes a non-terminating
         /// error so the rest of the pipeline still runs.
         /// </summary>
+        /// <param name="target">The ID the work is for: the error's TargetObject.</param>
+        /// <param name="action">The work.</param>
         /// <param name="progress">Says how far the work got, added to the error's message (a listing's count so far).</param>
         protected bool TryRun(object? target, Action action, Func<string>? progress = null)
         {

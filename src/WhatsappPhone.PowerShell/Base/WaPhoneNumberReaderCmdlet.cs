@@ -110,12 +110,14 @@ namespace WhatsappPhone.Cmdlets
             FlushLog();
         }
 
+        /// <inheritdoc/>
         protected override void EndProcessing()
         {
             base.EndProcessing();
             Progress("Done", completed: true);
         }
 
+        /// <inheritdoc/>
         protected override void DisposeResources() => fanOut?.Dispose();
 
         /// <summary>Progress for long work, only where a person watches: an interactive console host.</summary>

@@ -15,6 +15,7 @@ namespace WhatsappPhone.Cmdlets
         [ValidateVerificationCode]
         public SecureString Code { get; set; } = null!;
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             const string action = "Confirm the verification code";

@@ -20,6 +20,7 @@ namespace WhatsappPhone.Cmdlets
         [ValidateSet("All", "Owned", "Client")]
         public string Ownership { get; set; } = "All";
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             ResolveSettings();

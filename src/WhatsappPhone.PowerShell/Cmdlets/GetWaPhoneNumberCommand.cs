@@ -48,8 +48,10 @@ namespace WhatsappPhone.Cmdlets
         PagingWindow window = null!;
         readonly HashSet<NumberSource> countedAccounts = new HashSet<NumberSource>();
 
+        /// <inheritdoc/>
         protected override bool Enough => window.Done;
 
+        /// <inheritdoc/>
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
@@ -62,6 +64,7 @@ namespace WhatsappPhone.Cmdlets
             extraFields = new HashSet<string>(Property.Select(p => p.Trim()), StringComparer.Ordinal);
         }
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             // The token is the first thing a new user lacks: say so before asking for an account.
@@ -81,6 +84,7 @@ namespace WhatsappPhone.Cmdlets
             }
         }
 
+        /// <inheritdoc/>
         protected override void EndProcessing()
         {
             WriteArrived(all: true, WritePage);

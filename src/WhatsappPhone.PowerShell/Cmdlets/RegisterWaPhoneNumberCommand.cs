@@ -20,10 +20,11 @@ namespace WhatsappPhone.Cmdlets
         [ValidateSet("AU", "ID", "IN", "JP", "SG", "KR", "DE", "CH", "GB", "BR", "BH", "ZA", "AE", "CA")]
         public string? DataLocalizationRegion { get; set; }
 
-        /// <summary>Reads the number first and skips it when it is already CONNECTED on CLOUD_API, so a re-run spends none of the register limit (<see cref="RegisterLimit"/>).</summary>
+        /// <summary>Reads the number first and skips it when it is already CONNECTED on CLOUD_API, so a re-run spends none of the register limit (<see cref="Api.RegisterLimit"/>).</summary>
         [Parameter]
         public SwitchParameter SkipIfRegistered { get; set; }
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             const string action = "Register with the WhatsApp Cloud API";

@@ -18,6 +18,7 @@ namespace WhatsappPhone.Cmdlets
         [ValidateLanguage]
         public string Language { get; set; } = "en_US";
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             var action = $"Send a verification code by {Method}";

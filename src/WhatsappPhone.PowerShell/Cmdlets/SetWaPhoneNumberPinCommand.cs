@@ -15,6 +15,7 @@ namespace WhatsappPhone.Cmdlets
         [ValidatePin]
         public SecureString Pin { get; set; } = null!;
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             const string action = "Set the two-step verification PIN";

@@ -18,6 +18,7 @@ namespace WhatsappPhone.Cmdlets
         const string ByIdSet = "ById";
         const string ByAccountSet = "ByAccount";
 
+        /// <summary>Phone-number IDs to check; a piped PhoneNumber binds by its Id.</summary>
         [Parameter(ParameterSetName = ByIdSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
         [ValidateGraphId(IdKind.PhoneNumber)]
@@ -42,6 +43,7 @@ namespace WhatsappPhone.Cmdlets
 
         bool allHealthy = true;
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             var fields = PhoneNumberJson.FieldsFor(ResolveSettings().MajorVersion);
@@ -55,6 +57,7 @@ namespace WhatsappPhone.Cmdlets
             WriteArrived(all: true, Report);
         }
 
+        /// <inheritdoc/>
         protected override void EndProcessing()
         {
             WriteArrived(all: true, Report);

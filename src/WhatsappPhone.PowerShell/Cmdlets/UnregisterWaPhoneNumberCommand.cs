@@ -12,6 +12,7 @@ namespace WhatsappPhone.Cmdlets
         [Parameter]
         public override SwitchParameter Force { get; set; }
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             const string action = "Deregister from the WhatsApp Cloud API (it stops sending and receiving messages)";

@@ -26,6 +26,7 @@ namespace WhatsappPhone.Concurrency
 
         /// <param name="limit">How many producers run at once.</param>
         /// <param name="buffer">How many items one producer may get ahead of the writer.</param>
+        /// <param name="stopping">Ctrl+C: cancels every producer.</param>
         public OrderedFanOut(int limit, int buffer, CancellationToken stopping)
         {
             this.limit = Math.Max(1, limit);

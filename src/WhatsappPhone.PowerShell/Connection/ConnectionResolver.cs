@@ -9,7 +9,9 @@ namespace WhatsappPhone.Connection
     /// <summary>A setting that could not be resolved, or resolved to a bad value, before any request.</summary>
     public sealed class WaConnectionException : Exception
     {
+        /// <inheritdoc/>
         public WaConnectionException(string message, string errorId, Exception? inner = null) : base(message, inner) => ErrorId = errorId;
+        /// <inheritdoc/>
         public string ErrorId { get; }
     }
 
@@ -17,7 +19,7 @@ namespace WhatsappPhone.Connection
     /// Resolves each setting on its own: an explicit parameter, else the context (-Context, or the
     /// runspace's Connect-WaAccount), else the environment variable read now, else the default.
     /// </summary>
-    public static class ConnectionResolver
+    internal static class ConnectionResolver
     {
         public const string TokenVariable = "WHATSAPP_ACCESS_TOKEN";
         public const string BusinessIdVariable = "WHATSAPP_BUSINESS_ID";
@@ -39,7 +41,7 @@ namespace WhatsappPhone.Connection
         public static GraphSettings Resolve(WaContext? context)
         {
             context ??= CurrentContext;
-            var token = context?.AccessToken ?? TokenFromEnvironment()
+            var token = context?.Token ?? TokenFromEnvironment()
                 ?? throw new WaConnectionException(
                     $"Not connected: no access token. Run Connect-WaAccount -AccessToken <token>, or set the environment variable {TokenVariable} (for runbooks).",
                     "WaNotConnected");
