@@ -56,7 +56,7 @@ namespace WhatsappPhone.Cmdlets
             if (arguments is not SecureString pin) throw new ValidationMetadataException("A PIN is required: six digits, such as '024680'.");
             try
             {
-                GraphTransport.WithRevealed(pin, p => GraphInput.RequirePin(p, ""));
+                Secrets.WithRevealed(pin, p => GraphInput.RequirePin(p, ""));
             }
             catch (ArgumentException ex)
             {
@@ -73,7 +73,7 @@ namespace WhatsappPhone.Cmdlets
             if (arguments is not SecureString code) throw new ValidationMetadataException("A verification code is required.");
             try
             {
-                GraphTransport.WithRevealed(code, c => GraphInput.RequireVerificationCode(c, ""));
+                Secrets.WithRevealed(code, c => GraphInput.RequireVerificationCode(c, ""));
             }
             catch (ArgumentException ex)
             {

@@ -13,7 +13,7 @@ using static WhatsappPhone.Tests.TestSupport;
 namespace WhatsappPhone.Tests
 {
     /// <summary>Following paging.next: nothing skipped, nothing twice, and the token stays where it belongs.</summary>
-    public class PagingTests
+    public class PageIteratorTests
     {
         const string Waba = "114503234599312";
 
