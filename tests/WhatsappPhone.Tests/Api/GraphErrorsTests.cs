@@ -196,5 +196,52 @@ namespace WhatsappPhone.Tests
             Assert.Contains("WHATSAPP_ACCESS_TOKEN", record.ToString());
             Assert.DoesNotContain(Token, record.ToString());
         }
+
+        [Fact]
+        public async Task An_unknown_account_in_a_listing_gets_account_advice_not_phone_number_advice()
+        {
+            // Test-WaPhoneNumber -BusinessAccountId <unknown> lists the account's numbers: the ID that failed is an account's.
+            var mock = new MockHttpMessageHandler();
+            mock.When("*").Respond(_ => Json(HttpStatusCode.BadRequest, Recorded("registered_numbers_handles_error_response")));
+            var client = Client(mock, retry: NoRetries);
+            var ex = await Assert.ThrowsAsync<GraphApiException>(() =>
+                client.GetPhoneNumberPageAsync(client.PhoneNumbersUri("114503234599312", new[] { "id" }, 100), "114503234599312", null, CancellationToken.None));
+            Assert.Equal("WaApi.100.33", ex.ErrorId);
+            var record = WhatsappPhone.Cmdlets.ErrorRecords.FromGraph(ex, "114503234599312");
+            Assert.Contains("WhatsApp Business Account 114503234599312 is unknown, or not visible to this token", record.ToString());
+            Assert.DoesNotContain("phone-number ID", record.ToString());
+            Assert.DoesNotContain("not the phone number itself", record.ToString());
+            Assert.Equal(System.Management.Automation.ErrorCategory.ObjectNotFound, record.CategoryInfo.Category);
+        }
+
+        [Fact]
+        public async Task An_unknown_business_portfolio_gets_portfolio_advice()
+        {
+            var mock = new MockHttpMessageHandler();
+            mock.When("*").Respond(_ => Json(HttpStatusCode.BadRequest, Recorded("registered_numbers_handles_error_response")));
+            var client = Client(mock, retry: NoRetries);
+            var ex = await Assert.ThrowsAsync<GraphApiException>(() => client.GetBusinessAccountPageAsync(
+                client.BusinessAccountsUri("999999999999999", WhatsappPhone.Models.BusinessAccountOwnership.Owned, 100), "999999999999999",
+                WhatsappPhone.Models.BusinessAccountOwnership.Owned, CancellationToken.None));
+            Assert.Contains("Business portfolio 999999999999999 is unknown", ex.Message);
+            Assert.DoesNotContain("phone-number ID", WhatsappPhone.Cmdlets.ErrorRecords.FromGraph(ex, "999999999999999").ToString());
+        }
+
+        [Theory]
+        [InlineData(190, null, "AuthenticationError")]
+        [InlineData(200, null, "PermissionDenied")]
+        [InlineData(10, null, "PermissionDenied")]
+        [InlineData(100, 33, "ObjectNotFound")]
+        [InlineData(100, null, "InvalidArgument")]
+        [InlineData(133006, null, "InvalidOperation")]
+        [InlineData(80008, null, "LimitsExceeded")]
+        [InlineData(133016, null, "LimitsExceeded")]
+        [InlineData(131016, null, "ResourceUnavailable")]
+        [InlineData(99999, null, "InvalidResult")]
+        public async Task Each_kind_of_graph_error_gets_its_error_category(int code, int? subcode, string category)
+        {
+            var ex = await Fail(() => Json(HttpStatusCode.BadRequest, $"{{\"error\":{{\"message\":\"m\",\"code\":{code}{(subcode is int s ? $",\"error_subcode\":{s}" : "")}}}}}"));
+            Assert.Equal(category, WhatsappPhone.Cmdlets.ErrorRecords.Category(ex).ToString());
+        }
     }
 }
