@@ -18,7 +18,8 @@ using WhatsappPhone.Models;
 namespace WhatsappPhone.Api
 {
     /// <summary>
-    /// The Graph API client: the one place for HTTP, JSON, paging and errors. It knows nothing of
+    /// The Graph API client: builds each request (and says what it is about), sends it through the
+    /// pipeline (Pipeline/: retries, pacing, one send) and maps the answer. It knows nothing of
     /// PowerShell, so it is tested with a mocked HTTP handler alone.
     /// </summary>
     internal sealed partial class GraphClient
