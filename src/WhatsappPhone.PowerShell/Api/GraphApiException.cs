@@ -1,5 +1,6 @@
 using System;
 using System.Net;
+using WhatsappPhone.Api.Pipeline;
 
 namespace WhatsappPhone.Api
 {
@@ -10,6 +11,7 @@ namespace WhatsappPhone.Api
     /// </summary>
     public class GraphApiException : Exception
     {
+        /// <summary>A failed Graph request, with the HTTP status when a response arrived.</summary>
         public GraphApiException(string message, HttpStatusCode? httpStatusCode = null, Exception? inner = null)
             : base(message, inner)
         {
@@ -20,12 +22,15 @@ namespace WhatsappPhone.Api
         public HttpStatusCode? HttpStatusCode { get; }
         /// <summary>Graph's error code (error.code), such as 133005; $null when the body was not a Graph error.</summary>
         public int? Code { get; internal set; }
+        /// <summary>Graph's error subcode (error.error_subcode), such as 33; $null when there is none.</summary>
         public int? Subcode { get; internal set; }
         /// <summary>Graph's error type, such as OAuthException or GraphMethodException.</summary>
         public string? Type { get; internal set; }
         /// <summary>Graph's own message, without the advice this module adds to <see cref="Exception.Message"/>.</summary>
         public string? GraphMessage { get; internal set; }
+        /// <summary>Graph's error_user_title: a title meant for end users, when Graph gives one.</summary>
         public string? UserTitle { get; internal set; }
+        /// <summary>Graph's error_user_msg: a message meant for end users, when Graph gives one.</summary>
         public string? UserMessage { get; internal set; }
         /// <summary>error_data.details, or error_data itself when Graph sent it as a string.</summary>
         public string? Details { get; internal set; }
@@ -44,13 +49,40 @@ namespace WhatsappPhone.Api
         /// <summary>Set when the server asked to wait longer than the retry budget allowed.</summary>
         internal TimeSpan? RetryBudgetExceeded { get; set; }
 
-        public override string Message => RetryBudgetExceeded is TimeSpan wait
-            ? $"{base.Message} The server asked to wait {wait.TotalSeconds:0} s, more than the retry budget left (Connect-WaAccount -MaxRetryWaitSec)."
-            : base.Message;
+        /// <summary>What to do next, in words that name no cmdlet (the cmdlet layer adds those).</summary>
+        internal string? Advice { get; set; }
+
+        /// <summary>What the request was about, so the cmdlet layer can fit its advice to the ID that failed.</summary>
+        internal GraphTarget Target { get; set; }
+
+        /// <summary>Graph said the ID is a phone number where a WhatsApp Business Account was expected.</summary>
+        internal bool PhoneNumberAsAccount { get; set; }
+
+        /// <summary>An identifier for a failure of the module's own making (a paging loop, a body too large), in place of the status.</summary>
+        internal string? LocalErrorId { get; set; }
+
+        internal GraphErrorKind Kind => GraphErrorCodes.KindOf(this);
+
+        /// <summary>The message without advice or the retry budget sentence.</summary>
+        internal string BaseMessage => base.Message;
+
+        /// <summary>The message, with the advice this module adds.</summary>
+        public override string Message
+        {
+            get
+            {
+                var message = base.Message;
+                if (Advice != null) message = GraphErrors.JoinSentences(message, Advice);
+                if (RetryBudgetExceeded is TimeSpan wait)
+                    message = GraphErrors.JoinSentences(message, $"The server asked to wait {wait.TotalSeconds:0} s, more than the retry budget left.");
+                return message;
+            }
+        }
 
         /// <summary>The identifier scripts match on: WaApi.&lt;code&gt;[.&lt;subcode&gt;], else WaApi.Http&lt;status&gt;.</summary>
         public virtual string ErrorId =>
-            Code is int c ? (Subcode is int s ? $"WaApi.{c}.{s}" : $"WaApi.{c}")
+            LocalErrorId != null ? LocalErrorId
+            : Code is int c ? (Subcode is int s ? $"WaApi.{c}.{s}" : $"WaApi.{c}")
             : HttpStatusCode is HttpStatusCode h ? $"WaApi.Http{(int)h}"
             : "WaApi.Connection";
     }
@@ -58,11 +90,13 @@ namespace WhatsappPhone.Api
     /// <summary>The request took longer than the configured timeout.</summary>
     public sealed class GraphTimeoutException : GraphApiException
     {
+        /// <summary>A request that took longer than the connection allows.</summary>
         public GraphTimeoutException(string message, Exception? inner = null) : base(message, null, inner)
         {
             IsTransient = true;
         }
 
+        /// <summary>WaApi.Timeout: the FullyQualifiedErrorId of a timeout.</summary>
         public override string ErrorId => "WaApi.Timeout";
     }
 }

@@ -11,7 +11,7 @@ namespace WhatsappPhone.Cmdlets
         protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
         {
             string? problem = GraphInput.CheckPin(null);
-            if (arguments is SecureString pin) GraphTransport.WithRevealed(pin, p => problem = GraphInput.CheckPin(p));
+            if (arguments is SecureString pin) Secrets.WithRevealed(pin, p => problem = GraphInput.CheckPin(p));
             if (problem != null) throw new ValidationMetadataException(problem);
         }
     }

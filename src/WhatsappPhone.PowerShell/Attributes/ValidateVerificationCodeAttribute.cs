@@ -11,7 +11,7 @@ namespace WhatsappPhone.Cmdlets
         protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
         {
             string? problem = GraphInput.CheckVerificationCode(null);
-            if (arguments is SecureString code) GraphTransport.WithRevealed(code, c => problem = GraphInput.CheckVerificationCode(c));
+            if (arguments is SecureString code) Secrets.WithRevealed(code, c => problem = GraphInput.CheckVerificationCode(c));
             if (problem != null) throw new ValidationMetadataException(problem);
         }
     }

@@ -5,6 +5,7 @@ using System.Management.Automation.Host;
 using System.Threading;
 using System.Threading.Tasks;
 using WhatsappPhone.Api;
+using WhatsappPhone.Api.Paging;
 using WhatsappPhone.Connection;
 
 namespace WhatsappPhone.Cmdlets
@@ -155,15 +156,14 @@ namespace WhatsappPhone.Cmdlets
         /// The pages of a listing, fetched one at a time on the pipeline thread as the caller asks
         /// for them: a caller that stops asking sends no further request.
         /// </summary>
-        private protected IEnumerable<Page<T>> Pages<T>(Uri first, Func<Uri, Task<Page<T>>> fetch, string what)
+        private protected IEnumerable<Page<T>> Pages<T>(Uri first, Func<Uri, CancellationToken, Task<Page<T>>> fetch, string what)
         {
-            Uri? next = first;
-            for (var number = 1; next != null; number++)
+            var pages = new PageIterator<T>(first, fetch);
+            while (true)
             {
-                WriteVerbose($"Reading page {number} of {what}.");
-                var page = Wait(fetch(next));
+                WriteVerbose($"Reading page {pages.PagesRead + 1} of {what}.");
+                if (Wait(pages.NextAsync(Cancellation)) is not { } page) yield break;
                 yield return page;
-                next = page.Next;
             }
         }
 

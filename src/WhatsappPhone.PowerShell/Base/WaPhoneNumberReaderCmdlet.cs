@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using WhatsappPhone.Api;
+using WhatsappPhone.Api.Paging;
 using WhatsappPhone.Concurrency;
 using WhatsappPhone.Models;
 
@@ -46,15 +47,13 @@ namespace WhatsappPhone.Cmdlets
             var log = Log;
             FanOut.Add(new NumberSource(account, isAccount: true), async (push, ct) =>
             {
-                var uri = client.PhoneNumbersUri(account, fields, pageSize, includeTotalCount);
-                var read = 0UL;
-                for (var number = 1; uri != null && read < enough; number++)
+                var pages = new PageIterator<PhoneNumber>(client.PhoneNumbersUri(account, fields, pageSize, includeTotalCount),
+                    (uri, token) => client.GetPhoneNumberPageAsync(uri, account, extraFields, token), enough);
+                while (true)
                 {
-                    log.Verbose($"Reading page {number} of the numbers of WhatsApp Business Account {account}.");
-                    var page = await client.GetPhoneNumberPageAsync(uri, account, extraFields, ct).ConfigureAwait(false);
-                    read += (ulong)page.Items.Count;
+                    log.Verbose($"Reading page {pages.PagesRead + 1} of the numbers of WhatsApp Business Account {account}.");
+                    if (await pages.NextAsync(ct).ConfigureAwait(false) is not { } page) break;
                     await push(page).ConfigureAwait(false);
-                    uri = page.Next;
                 }
             });
         }
