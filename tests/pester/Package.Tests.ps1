@@ -9,8 +9,9 @@ BeforeAll {
     $script:data = Import-PowerShellDataFile $manifestPath
     $script:version = $data.ModuleVersion
     $script:pwsh = Join-Path $PSHOME 'pwsh.dll'
-    $script:cmdlets = @('Confirm-WaPhoneNumberCode', 'Connect-WaAccount', 'Disconnect-WaAccount', 'Get-WaBusinessAccount', 'Get-WaPhoneNumber',
-        'Register-WaPhoneNumber', 'Request-WaPhoneNumberCode', 'Set-WaPhoneNumberPin', 'Test-WaPhoneNumber', 'Unregister-WaPhoneNumber')
+    $script:cmdlets = @('Confirm-WaPhoneNumberCode', 'Confirm-WaWebhookChallenge', 'Connect-WaAccount', 'ConvertFrom-WaWebhook', 'Disconnect-WaAccount',
+        'Get-WaBusinessAccount', 'Get-WaPhoneNumber', 'Receive-WaWebhook', 'Register-WaPhoneNumber', 'Request-WaPhoneNumberCode', 'Set-WaPhoneNumberPin',
+        'Test-WaPhoneNumber', 'Test-WaWebhookSignature', 'Unregister-WaPhoneNumber')
 
     # Runs a script in a new PowerShell (no profile) with the given environment variables, and returns its JSON output as an object.
     function script:Invoke-NewPwsh([string] $script, [hashtable] $environment = @{}) {
