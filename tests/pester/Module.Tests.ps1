@@ -97,7 +97,7 @@ Describe 'Views of every output type' {
 
     It 'has a table view and a list view for <_>' -ForEach @(
         'WhatsappPhone.Models.PhoneNumber', 'WhatsappPhone.Models.PhoneNumberHealth', 'WhatsappPhone.Models.BusinessAccount',
-        'WhatsappPhone.Models.HealthIssue', 'WhatsappPhone.Connection.WaContext'
+        'WhatsappPhone.Models.HealthIssue', 'WhatsappPhone.Connection.WaContext', 'WhatsappPhone.Models.PhoneNumberChange'
     ) {
         $controls = (Get-FormatData -TypeName $_ -PowerShellVersion $PSVersionTable.PSVersion).FormatViewDefinition.Control |
             ForEach-Object { $_.GetType().Name }
