@@ -17,7 +17,7 @@ Describe 'The built module folder' {
 
     It 'exports exactly the cmdlets it lists' {
         $exported = (Get-Module WhatsappPhone).ExportedCmdlets.Keys | Sort-Object
-        $exported | Should -Be (@('Confirm-WaPhoneNumberCode', 'Connect-WaAccount', 'Disconnect-WaAccount', 'Get-WaBusinessAccount', 'Get-WaPhoneNumber',
+        $exported | Should -Be (@('Compare-WaPhoneNumber', 'Confirm-WaPhoneNumberCode', 'Connect-WaAccount', 'Disconnect-WaAccount', 'Get-WaBusinessAccount', 'Get-WaPhoneNumber',
                 'Register-WaPhoneNumber', 'Request-WaPhoneNumberCode', 'Set-WaPhoneNumberPin', 'Test-WaPhoneNumber', 'Unregister-WaPhoneNumber') | Sort-Object)
     }
 

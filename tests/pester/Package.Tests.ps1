@@ -9,7 +9,7 @@ BeforeAll {
     $script:data = Import-PowerShellDataFile $manifestPath
     $script:version = $data.ModuleVersion
     $script:pwsh = Join-Path $PSHOME 'pwsh.dll'
-    $script:cmdlets = @('Confirm-WaPhoneNumberCode', 'Connect-WaAccount', 'Disconnect-WaAccount', 'Get-WaBusinessAccount', 'Get-WaPhoneNumber',
+    $script:cmdlets = @('Compare-WaPhoneNumber', 'Confirm-WaPhoneNumberCode', 'Connect-WaAccount', 'Disconnect-WaAccount', 'Get-WaBusinessAccount', 'Get-WaPhoneNumber',
         'Register-WaPhoneNumber', 'Request-WaPhoneNumberCode', 'Set-WaPhoneNumberPin', 'Test-WaPhoneNumber', 'Unregister-WaPhoneNumber')
 
     # Runs a script in a new PowerShell (no profile) with the given environment variables, and returns its JSON output as an object.
