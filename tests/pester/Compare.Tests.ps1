@@ -144,6 +144,13 @@ Describe 'Snapshots that cannot be compared as they are' {
         @($changes | Format-Change) | Should -Be @("$($numbers[0].Id) Removed Error   ")
     }
 
+    It 'takes a piped $null as an empty current snapshot, but refuses a $null reference' {
+        $none = $null
+        @($none | Compare-WaPhoneNumber -ReferenceObject $numbers[0] -ErrorVariable err | Format-Change) | Should -Be @("$($numbers[0].Id) Removed Error   ")
+        $err.Count | Should -Be 0
+        { Compare-WaPhoneNumber -ReferenceObject $none -DifferenceObject $numbers } | Should -Throw -ErrorId 'ParameterArgumentValidationErrorNullNotAllowed,*'
+    }
+
     It 'treats a narrower CSV as no change in the columns it left out' {
         $narrow = @($numbers | Select-Object Id, Status | ConvertTo-Csv -NoTypeInformation | ConvertFrom-Csv)
         Compare-WaPhoneNumber $narrow $numbers | Should -BeNullOrEmpty

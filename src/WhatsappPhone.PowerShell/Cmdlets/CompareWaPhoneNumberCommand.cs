@@ -22,10 +22,14 @@ namespace WhatsappPhone.Cmdlets
         [AllowEmptyCollection]
         public PSObject[] ReferenceObject { get; set; } = Array.Empty<PSObject>();
 
-        /// <summary>The current snapshot, usually piped from Get-WaPhoneNumber.</summary>
+        /// <summary>
+        /// The current snapshot, usually piped from Get-WaPhoneNumber. A piped $null (a variable
+        /// holding an empty listing) is no number, not a binding error beside a list of Removed.
+        /// </summary>
         [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true)]
         [AllowEmptyCollection]
-        public PSObject[] DifferenceObject { get; set; } = Array.Empty<PSObject>();
+        [AllowNull]
+        public PSObject?[]? DifferenceObject { get; set; } = Array.Empty<PSObject>();
 
         readonly List<NumberSnapshot> reference = new List<NumberSnapshot>();
         readonly List<NumberSnapshot> current = new List<NumberSnapshot>();
@@ -39,8 +43,8 @@ namespace WhatsappPhone.Cmdlets
 
         protected override void ProcessRecord()
         {
-            foreach (var entry in DifferenceObject)
-                if (Read(entry, currentEntries++, Current) is { } n) current.Add(n);
+            foreach (var entry in DifferenceObject ?? Array.Empty<PSObject>())
+                if (entry != null && Read(entry, currentEntries++, Current) is { } n) current.Add(n);
         }
 
         protected override void EndProcessing()
@@ -60,11 +64,11 @@ namespace WhatsappPhone.Cmdlets
         /// directly, anything else (Import-Clixml's deserialized objects, Import-Csv's rows of
         /// strings) by property name.
         /// </summary>
-        NumberSnapshot? Read(PSObject? entry, int index, string snapshot)
+        NumberSnapshot? Read(PSObject entry, int index, string snapshot)
         {
-            if (entry?.BaseObject is PhoneNumber number && !string.IsNullOrEmpty(number.Id)) return NumberSnapshot.FromPhoneNumber(number);
+            if (entry.BaseObject is PhoneNumber number && !string.IsNullOrEmpty(number.Id)) return NumberSnapshot.FromPhoneNumber(number);
 
-            var id = entry == null ? null : NumberSnapshot.Text(Value(entry, nameof(PhoneNumber.Id)));
+            var id = NumberSnapshot.Text(Value(entry, nameof(PhoneNumber.Id)));
             if (id == null)
             {
                 WriteError(new ErrorRecord(
@@ -76,7 +80,7 @@ namespace WhatsappPhone.Cmdlets
             }
             var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
             foreach (var name in NumberSnapshot.Properties)
-                if (entry!.Properties[name] is { } property)
+                if (entry.Properties[name] is { } property)
                     values[name] = NumberSnapshot.Text(Unwrap(property.Value));
             return new NumberSnapshot(id, values);
         }
