@@ -14,14 +14,18 @@
     CmdletsToExport      = @(
         'Compare-WaPhoneNumber'
         'Confirm-WaPhoneNumberCode'
+        'Confirm-WaWebhookChallenge'
         'Connect-WaAccount'
+        'ConvertFrom-WaWebhook'
         'Disconnect-WaAccount'
         'Get-WaBusinessAccount'
         'Get-WaPhoneNumber'
+        'Receive-WaWebhook'
         'Register-WaPhoneNumber'
         'Request-WaPhoneNumberCode'
         'Set-WaPhoneNumberPin'
         'Test-WaPhoneNumber'
+        'Test-WaWebhookSignature'
         'Unregister-WaPhoneNumber'
     )
     FunctionsToExport    = @()
