@@ -50,7 +50,8 @@ namespace WhatsappPhone.Api
         }
 
         /// <summary>Sends with the retry rules above; <paramref name="content"/> is built anew for each attempt.</summary>
-        public async Task<JsonDocument> SendAsync(HttpMethod method, Uri uri, Func<HttpContent>? content, CancellationToken cancellationToken)
+        /// <param name="prepare">Adjusts each attempt's request after the usual headers are set (the upload API's OAuth scheme and file_offset).</param>
+        public async Task<JsonDocument> SendAsync(HttpMethod method, Uri uri, Func<HttpContent>? content, CancellationToken cancellationToken, Action<HttpRequestMessage>? prepare = null)
         {
             var idempotent = method == HttpMethod.Get;
             var (objectId, isAccount) = ObjectId(uri);
@@ -60,7 +61,7 @@ namespace WhatsappPhone.Api
                 await UsageThrottle.WaitAsync(settings.BaseUri, objectId, isAccount, log, cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    return await SendOnceAsync(method, uri, content?.Invoke(), cancellationToken).ConfigureAwait(false);
+                    return await SendOnceAsync(method, uri, content?.Invoke(), cancellationToken, prepare).ConfigureAwait(false);
                 }
                 catch (GraphApiException ex) when (MayRetry(ex, idempotent, attempt))
                 {
@@ -102,13 +103,14 @@ namespace WhatsappPhone.Api
         /// One request and its parsed JSON body. Every failure becomes a <see cref="GraphApiException"/>:
         /// Graph errors, non-JSON answers, timeouts, unreachable hosts.
         /// </summary>
-        async Task<JsonDocument> SendOnceAsync(HttpMethod method, Uri uri, HttpContent? content, CancellationToken cancellationToken)
+        async Task<JsonDocument> SendOnceAsync(HttpMethod method, Uri uri, HttpContent? content, CancellationToken cancellationToken, Action<HttpRequestMessage>? prepare)
         {
             var what = $"{method} {uri.AbsolutePath}";
             using var request = new HttpRequestMessage(method, uri) { Content = content };
             request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             WithRevealed(settings.AccessToken, token => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token));
+            prepare?.Invoke(request);
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(settings.Timeout);
