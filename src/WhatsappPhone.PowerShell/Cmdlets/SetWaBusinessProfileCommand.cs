@@ -38,7 +38,7 @@ namespace WhatsappPhone.Cmdlets
 
         /// <summary>At most two URLs (http or https); a string with two URLs separated by a space (a CSV cell) counts as two.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Websites")]
+        [Alias("Websites", "WebsitesText")]
         [AllowEmptyCollection]
         [AllowNull]
         public string[]? Website { get; set; }
