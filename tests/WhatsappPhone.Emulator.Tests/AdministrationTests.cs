@@ -166,6 +166,17 @@ public sealed class AdministrationTests : EmulatorTest
     }
 
     [Fact]
+    public async Task Registering_keeps_the_local_storage_set_before_it()
+    {
+        await PostJsonAsync($"v25.0/{Seeded.ReadyWithoutPin}/settings",
+            new { storage_configuration = new { status = "IN_COUNTRY_STORAGE_ENABLED", data_localization_region = "DE" } });
+
+        Assert.Equal("""{"success":true}""", (await RegisterAsync(Seeded.ReadyWithoutPin, "112233")).Body);
+
+        Assert.Equal("DE", (string?)(await GetAsync($"v25.0/{Seeded.ReadyWithoutPin}/settings")).Json["storage_configuration"]!["data_localization_region"]);
+    }
+
+    [Fact]
     public async Task Local_storage_on_a_registered_number_is_refused()
     {
         var error = AssertGraphError(await PostJsonAsync($"v25.0/{Seeded.Connected}/settings",
