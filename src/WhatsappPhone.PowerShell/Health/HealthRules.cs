@@ -1,8 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using WhatsappPhone.Models;
 
-namespace WhatsappPhone.Models
+namespace WhatsappPhone.Health
 {
     /// <summary>
     /// The health check people write by hand: what in a number's state stops or threatens sending,
