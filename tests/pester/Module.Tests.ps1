@@ -95,11 +95,14 @@ Describe 'Views of every output type' {
         $types.FullName | Should -Contain 'WhatsappPhone.Models.PhoneNumberHealth'
         $types.FullName | Should -Contain 'WhatsappPhone.Models.BusinessAccount'
         $types.FullName | Should -Contain 'WhatsappPhone.Connection.WaContext'
+        $types.FullName | Should -Contain 'WhatsappPhone.Models.PhoneNumberSetting'
+        $types.FullName | Should -Contain 'WhatsappPhone.Models.BusinessProfile'
     }
 
     It 'has a table view and a list view for <_>' -ForEach @(
         'WhatsappPhone.Models.PhoneNumber', 'WhatsappPhone.Models.PhoneNumberHealth', 'WhatsappPhone.Models.BusinessAccount',
-        'WhatsappPhone.Models.HealthIssue', 'WhatsappPhone.Connection.WaContext'
+        'WhatsappPhone.Models.HealthIssue', 'WhatsappPhone.Connection.WaContext',
+        'WhatsappPhone.Models.PhoneNumberSetting', 'WhatsappPhone.Models.BusinessProfile'
     ) {
         $controls = (Get-FormatData -TypeName $_ -PowerShellVersion $PSVersionTable.PSVersion).FormatViewDefinition.Control |
             ForEach-Object { $_.GetType().Name }
