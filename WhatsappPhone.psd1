@@ -13,13 +13,16 @@
     FormatsToProcess     = @('WhatsappPhone.Format.ps1xml')
     CmdletsToExport      = @(
         'Confirm-WaPhoneNumberCode'
+        'Confirm-WaWebhookChallenge'
         'Connect-WaAccount'
+        'ConvertFrom-WaWebhook'
         'Disconnect-WaAccount'
         'Get-WaBusinessAccount'
         'Get-WaBusinessProfile'
         'Get-WaPhoneNumber'
         'Get-WaPhoneNumberSetting'
         'New-WaPhoneNumber'
+        'Receive-WaWebhook'
         'Register-WaPhoneNumber'
         'Request-WaPhoneNumberCode'
         'Set-WaBusinessProfile'
@@ -27,6 +30,7 @@
         'Set-WaPhoneNumberPin'
         'Set-WaPhoneNumberSetting'
         'Test-WaPhoneNumber'
+        'Test-WaWebhookSignature'
         'Unregister-WaPhoneNumber'
     )
     FunctionsToExport    = @()

@@ -20,7 +20,8 @@ Describe 'The built module folder' {
         $exported | Should -Be (@('Confirm-WaPhoneNumberCode', 'Connect-WaAccount', 'Disconnect-WaAccount', 'Get-WaBusinessAccount', 'Get-WaPhoneNumber',
                 'Register-WaPhoneNumber', 'Request-WaPhoneNumberCode', 'Set-WaPhoneNumberPin', 'Test-WaPhoneNumber', 'Unregister-WaPhoneNumber',
                 'New-WaPhoneNumber', 'Set-WaPhoneNumberDisplayName', 'Get-WaPhoneNumberSetting', 'Set-WaPhoneNumberSetting',
-                'Get-WaBusinessProfile', 'Set-WaBusinessProfile') | Sort-Object)
+                'Get-WaBusinessProfile', 'Set-WaBusinessProfile',
+                'Confirm-WaWebhookChallenge', 'ConvertFrom-WaWebhook', 'Receive-WaWebhook', 'Test-WaWebhookSignature') | Sort-Object)
     }
 
     It 'never ships System.Management.Automation, which the host supplies' {

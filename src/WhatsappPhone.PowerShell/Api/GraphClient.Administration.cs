@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using WhatsappPhone.Api.Pipeline;
 using WhatsappPhone.Models;
 
 namespace WhatsappPhone.Api
@@ -16,7 +17,7 @@ namespace WhatsappPhone.Api
     /// (local storage), the business profile and its picture, an account by ID. Values reach these
     /// methods checked (<see cref="AdministrationInput"/>); IDs are checked again here.
     /// </summary>
-    public sealed partial class GraphClient
+    internal sealed partial class GraphClient
     {
         /// <summary>The first API version where local storage is a setting of the number instead of a register parameter.</summary>
         public const int FirstVersionWithStorageSettings = 21;
@@ -36,7 +37,7 @@ namespace WhatsappPhone.Api
                 if (migrate) w.WriteBoolean("migrate_phone_number", true);
             });
             var path = $"{businessAccountId}/phone_numbers";
-            using var doc = await transport.SendAsync(HttpMethod.Post, ApiUri(path, null), () => JsonContent(body), cancellationToken).ConfigureAwait(false);
+            using var doc = await pipeline.SendAsync(new GraphRequest(HttpMethod.Post, ApiUri(path, null), businessAccountId, GraphTarget.BusinessAccount, () => JsonContent(body)), cancellationToken).ConfigureAwait(false);
             var id = GraphJson.Text(GraphJson.Property(doc.RootElement, "id"));
             try
             {
@@ -53,14 +54,14 @@ namespace WhatsappPhone.Api
         internal Task RequestDisplayNameAsync(string phoneNumberId, string displayName, CancellationToken cancellationToken)
         {
             GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
-            return PostForSuccessAsync(phoneNumberId, JsonBody(w => w.WriteString("new_display_name", displayName)), cancellationToken);
+            return PostForSuccessAsync(phoneNumberId, phoneNumberId, JsonBody(w => w.WriteString("new_display_name", displayName)), cancellationToken);
         }
 
         /// <summary>GET /{id}/settings.</summary>
         public async Task<PhoneNumberSetting> GetSettingsAsync(string phoneNumberId, CancellationToken cancellationToken)
         {
             GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
-            using var doc = await transport.SendAsync(HttpMethod.Get, ApiUri($"{phoneNumberId}/settings", null), null, cancellationToken).ConfigureAwait(false);
+            using var doc = await pipeline.SendAsync(new GraphRequest(HttpMethod.Get, ApiUri($"{phoneNumberId}/settings", null), phoneNumberId, GraphTarget.PhoneNumber), cancellationToken).ConfigureAwait(false);
             return PhoneNumberSettingJson.Read(doc.RootElement, phoneNumberId);
         }
 
@@ -69,14 +70,14 @@ namespace WhatsappPhone.Api
         {
             GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
             if (region != null) region = AdministrationInput.Region(region, nameof(region));
-            return PostForSuccessAsync($"{phoneNumberId}/settings", JsonBody(w => PhoneNumberSettingJson.WriteStorage(w, region)), cancellationToken);
+            return PostForSuccessAsync(phoneNumberId, $"{phoneNumberId}/settings", JsonBody(w => PhoneNumberSettingJson.WriteStorage(w, region)), cancellationToken);
         }
 
         /// <summary>POST /{id}/settings with user_identity_change (one feature per request, as Graph requires).</summary>
         internal Task SetIdentityKeyCheckAsync(string phoneNumberId, bool enabled, CancellationToken cancellationToken)
         {
             GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
-            return PostForSuccessAsync($"{phoneNumberId}/settings", JsonBody(w => PhoneNumberSettingJson.WriteIdentityKeyCheck(w, enabled)), cancellationToken);
+            return PostForSuccessAsync(phoneNumberId, $"{phoneNumberId}/settings", JsonBody(w => PhoneNumberSettingJson.WriteIdentityKeyCheck(w, enabled)), cancellationToken);
         }
 
         /// <summary>GET /{id}/whatsapp_business_profile with every profile field.</summary>
@@ -84,7 +85,7 @@ namespace WhatsappPhone.Api
         {
             GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
             var uri = ApiUri($"{phoneNumberId}/whatsapp_business_profile", "fields=" + Escape(string.Join(",", BusinessProfileJson.Fields)));
-            using var doc = await transport.SendAsync(HttpMethod.Get, uri, null, cancellationToken).ConfigureAwait(false);
+            using var doc = await pipeline.SendAsync(new GraphRequest(HttpMethod.Get, uri, phoneNumberId, GraphTarget.PhoneNumber), cancellationToken).ConfigureAwait(false);
             return BusinessProfileJson.Read(doc.RootElement, phoneNumberId);
         }
 
@@ -93,7 +94,7 @@ namespace WhatsappPhone.Api
         {
             GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
             if (update.IsEmpty) throw new ArgumentException("Nothing to change: give at least one profile field.", nameof(update));
-            return PostForSuccessAsync($"{phoneNumberId}/whatsapp_business_profile", JsonBody(w =>
+            return PostForSuccessAsync(phoneNumberId, $"{phoneNumberId}/whatsapp_business_profile", JsonBody(w =>
             {
                 w.WriteString("messaging_product", "whatsapp");
                 if (update.About != null) w.WriteString("about", update.About);
@@ -120,24 +121,28 @@ namespace WhatsappPhone.Api
             GraphInput.RequireId(appId, "app ID", nameof(appId));
             var query = $"file_name={Uri.EscapeDataString(fileName)}&file_length={bytes.Length.ToString(CultureInfo.InvariantCulture)}&file_type={Uri.EscapeDataString(mimeType)}";
             string session;
-            using (var doc = await transport.SendAsync(HttpMethod.Post, ApiUri($"{appId}/uploads", query), null, cancellationToken).ConfigureAwait(false))
+            using (var doc = await pipeline.SendAsync(new GraphRequest(HttpMethod.Post, ApiUri($"{appId}/uploads", query), null, GraphTarget.None), cancellationToken).ConfigureAwait(false))
             {
                 session = GraphJson.Text(GraphJson.Property(doc.RootElement, "id")) ?? "";
                 if (!UploadSession.IsMatch(session))
                     throw new GraphApiException($"The Graph API did not open an upload session: it answered {Shorten(doc.RootElement.GetRawText())} instead of {{\"id\":\"upload:...\"}}.", HttpStatusCode.OK)
                     { Request = $"POST /{appId}/uploads" };
             }
-            using (var doc = await transport.SendAsync(HttpMethod.Post, ApiUri(session, null), () =>
-                   {
-                       var content = new ByteArrayContent(bytes);
-                       content.Headers.ContentType = new MediaTypeHeaderValue(mimeType);
-                       return content;
-                   }, cancellationToken, request =>
-                   {
-                       // The upload API documents the OAuth scheme for this call.
-                       GraphTransport.WithRevealed(settings.AccessToken, token => request.Headers.Authorization = new AuthenticationHeaderValue("OAuth", token));
-                       request.Headers.TryAddWithoutValidation("file_offset", "0");
-                   }).ConfigureAwait(false))
+            var upload = new GraphRequest(HttpMethod.Post, ApiUri(session, null), null, GraphTarget.None, () =>
+            {
+                var content = new ByteArrayContent(bytes);
+                content.Headers.ContentType = new MediaTypeHeaderValue(mimeType);
+                return content;
+            })
+            {
+                Prepare = request =>
+                {
+                    // The upload API documents the OAuth scheme for this call.
+                    Secrets.WithRevealed(settings.AccessToken, token => request.Headers.Authorization = new AuthenticationHeaderValue("OAuth", token));
+                    request.Headers.TryAddWithoutValidation("file_offset", "0");
+                },
+            };
+            using (var doc = await pipeline.SendAsync(upload, cancellationToken).ConfigureAwait(false))
             {
                 var handle = GraphJson.Text(GraphJson.Property(doc.RootElement, "h")) ?? "";
                 if (!UploadHandle.IsMatch(handle))
@@ -152,7 +157,7 @@ namespace WhatsappPhone.Api
         {
             GraphInput.RequireId(businessAccountId, "WhatsApp Business Account ID", nameof(businessAccountId));
             var uri = ApiUri(businessAccountId, "fields=" + Escape(string.Join(",", BusinessAccountJson.Fields)));
-            using var doc = await transport.SendAsync(HttpMethod.Get, uri, null, cancellationToken).ConfigureAwait(false);
+            using var doc = await pipeline.SendAsync(new GraphRequest(HttpMethod.Get, uri, businessAccountId, GraphTarget.BusinessAccount), cancellationToken).ConfigureAwait(false);
             return BusinessAccountJson.Read(doc.RootElement, null, null);
         }
     }
