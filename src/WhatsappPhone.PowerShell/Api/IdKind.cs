@@ -9,6 +9,8 @@ namespace WhatsappPhone.Api
         BusinessAccount,
         /// <summary>A business portfolio (Meta Business Manager) ID.</summary>
         BusinessPortfolio,
+        /// <summary>A Meta app's ID.</summary>
+        App,
     }
 
     internal static class IdKindText
@@ -18,7 +20,8 @@ namespace WhatsappPhone.Api
         {
             IdKind.PhoneNumber => "phone-number ID",
             IdKind.BusinessAccount => "WhatsApp Business Account ID",
-            _ => "business portfolio ID",
+            IdKind.BusinessPortfolio => "business portfolio ID",
+            _ => "app ID",
         };
     }
 }

@@ -46,7 +46,10 @@ namespace WhatsappPhone.Cmdlets
         }
 
         /// <summary>The number as Graph has it now, with the default fields.</summary>
-        protected PhoneNumber ReadBack(string id) =>
-            Wait(Client.GetPhoneNumberAsync(id, PhoneNumberJson.FieldsFor(ResolveSettings().MajorVersion), null, Cancellation));
+        protected PhoneNumber ReadBack(string id)
+        {
+            var fields = PhoneNumberJson.FieldsFor(ResolveSettings().MajorVersion);
+            return Wait(Client.GetPhoneNumberAsync(id, fields, null, Cancellation));
+        }
     }
 }

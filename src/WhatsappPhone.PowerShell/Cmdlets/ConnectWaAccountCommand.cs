@@ -53,6 +53,11 @@ namespace WhatsappPhone.Cmdlets
         [Parameter]
         public Uri? Proxy { get; set; }
 
+        /// <summary>The Meta app the token belongs to; Set-WaBusinessProfile -ProfilePicturePath uploads through it.</summary>
+        [Parameter]
+        [ValidateGraphId(IdKind.App)]
+        public string? AppId { get; set; }
+
         /// <summary>Writes the connection (a WaContext) for -Context, such as in parallel runspaces.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -78,7 +83,7 @@ namespace WhatsappPhone.Cmdlets
             // A copy: the caller's SecureString stays theirs to change or dispose.
             var token = AccessToken!.Copy();
             token.MakeReadOnly();
-            var context = new WaContext(token, BusinessAccountId, ApiVersion, baseUri, TimeoutSec, MaxRetries, MaxRetryWaitSec, Proxy);
+            var context = new WaContext(token, BusinessAccountId, ApiVersion, baseUri, TimeoutSec, MaxRetries, MaxRetryWaitSec, Proxy, AppId);
             ConnectionResolver.CurrentContext = context;
             WriteVerbose($"Connected: {context}.");
             if (PassThru) WriteObject(context);

@@ -11,8 +11,9 @@ namespace WhatsappPhone.Connection
     public sealed class WaContext
     {
         internal WaContext(SecureString accessToken, string? businessAccountId, string? apiVersion, Uri? baseUri, int? timeoutSec,
-            int? maxRetries = null, int? maxRetryWaitSec = null, Uri? proxy = null)
+            int? maxRetries = null, int? maxRetryWaitSec = null, Uri? proxy = null, string? appId = null)
         {
+            AppId = appId;
             MaxRetries = maxRetries;
             MaxRetryWaitSec = maxRetryWaitSec;
             Proxy = proxy?.ToString();
@@ -41,6 +42,8 @@ namespace WhatsappPhone.Connection
         public int? MaxRetryWaitSec { get; }
         /// <summary>An explicit HTTP proxy; $null for the system proxy.</summary>
         public string? Proxy { get; }
+        /// <summary>The Meta app the token belongs to; needed to upload a business profile picture.</summary>
+        public string? AppId { get; }
 
         /// <inheritdoc/>
         public override string ToString() =>
