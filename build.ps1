@@ -169,7 +169,7 @@ Import-Module '$pester'
 
     $xPassed = 0; $xFailed = 0
     foreach ($trx in Get-ChildItem $results -Filter *.trx -ErrorAction SilentlyContinue) {
-        $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+        $counters = ([xml](Get-Content -LiteralPath $trx.FullName -Raw)).TestRun.ResultSummary.Counters
         $xPassed += [int]$counters.passed
         $xFailed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout
     }
@@ -198,7 +198,7 @@ function Start-Run([string] $name, [string] $file, [string[]] $arguments) {
 function Complete-Run($run) {
     $run.Process.WaitForExit()
     Write-Host "`n===== $($run.Name) =====" -ForegroundColor Cyan
-    Get-Content $run.Log, "$($run.Log).err" -ErrorAction SilentlyContinue | Out-Host
+    Get-Content -LiteralPath $run.Log, "$($run.Log).err" -ErrorAction SilentlyContinue | Out-Host
     $run.Reported = $true
 }
 
