@@ -11,7 +11,7 @@ public static partial class GraphEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/{version}/{id}", GetNode);
-        app.MapPost("/{version}/{id}", SetPin);
+        app.MapPost("/{version}/{id}", PostNode);
         app.MapGet("/{version}/{id}/phone_numbers", ListPhoneNumbers);
         app.MapGet("/{version}/{id}/owned_whatsapp_business_accounts",
             (string id, GraphCall call, EmulatorState state) => ListWabas(id, call, state, "owned_whatsapp_business_accounts", b => b.OwnedWabas));
@@ -21,6 +21,9 @@ public static partial class GraphEndpoints
         app.MapPost("/{version}/{id}/deregister", Deregister);
         app.MapPost("/{version}/{id}/request_code", RequestCode);
         app.MapPost("/{version}/{id}/verify_code", VerifyCode);
+        app.MapGet("/{version}/{id}/subscribed_apps", ListSubscribedApps);
+        app.MapPost("/{version}/{id}/subscribed_apps", SubscribeApp);
+        app.MapDelete("/{version}/{id}/subscribed_apps", UnsubscribeApp);
         // Everything else: unknown edges, other methods, paths with only a version.
         app.Map("/{**path}", Unsupported);
     }
@@ -129,8 +132,8 @@ public static partial class GraphEndpoints
         return call.Fail(GraphErrors.UnknownPath("/" + string.Join('/', segments[2..])));
     }
 
-    private static IResult NotAnEdgeOf(string id, string edge, GraphCall call, EmulatorState state) =>
-        call.Fail(state.World.NodeType(id) is { } type ? GraphErrors.NonexistingField(edge, type) : GraphErrors.ObjectNotFound(id, "get"));
+    private static IResult NotAnEdgeOf(string id, string edge, GraphCall call, EmulatorState state, string method = "get") =>
+        call.Fail(state.World.NodeType(id) is { } type ? GraphErrors.NonexistingField(edge, type) : GraphErrors.ObjectNotFound(id, method));
 
     private static IResult Outcome(GraphCall call, GraphError? error) => error is null ? call.Success() : call.Fail(error);
 
