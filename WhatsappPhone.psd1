@@ -17,11 +17,16 @@
         'Disconnect-WaAccount'
         'Get-WaBusinessAccount'
         'Get-WaPhoneNumber'
+        'Get-WaWebhookSubscription'
         'Register-WaPhoneNumber'
+        'Register-WaWebhookSubscription'
+        'Remove-WaPhoneNumberWebhook'
         'Request-WaPhoneNumberCode'
         'Set-WaPhoneNumberPin'
+        'Set-WaPhoneNumberWebhook'
         'Test-WaPhoneNumber'
         'Unregister-WaPhoneNumber'
+        'Unregister-WaWebhookSubscription'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -94,6 +94,8 @@ namespace WhatsappPhone.Api
             var errors = new List<HealthStatusError>();
             foreach (var entity in entities.EnumerateArray())
             {
+                if (GraphJson.Text(GraphJson.Property(entity, "entity_type")) == "WABA")
+                    n.HealthAccountId ??= GraphJson.Text(GraphJson.Property(entity, "id"));
                 if (GraphJson.Property(entity, "errors") is not { ValueKind: JsonValueKind.Array } entityErrors) continue;
                 foreach (var err in entityErrors.EnumerateArray())
                     errors.Add(new HealthStatusError

@@ -12,13 +12,23 @@ namespace WhatsappPhone.Cmdlets
             // Meta support can act on a fault of theirs; a wrong ID, token or PIN is for the caller to fix
             // (the message says how), and the trace ID stays on the exception as FbTraceId.
             var askSupport = ex.FbTraceId != null && (ex.IsTransient || ex.Code == null);
-            if (askSupport || progress != null)
-                record.ErrorDetails = new ErrorDetails(progress == null ? ex.Message : GraphErrors.JoinSentences(ex.Message, progress))
+            var advice = CmdletAdvice(ex);
+            if (askSupport || progress != null || advice != null)
+            {
+                var message = advice == null ? ex.Message : GraphErrors.JoinSentences(ex.Message, advice);
+                record.ErrorDetails = new ErrorDetails(progress == null ? message : GraphErrors.JoinSentences(message, progress))
                 {
-                    RecommendedAction = askSupport ? $"If this persists, quote fbtrace_id {ex.FbTraceId} to Meta support." : null,
+                    RecommendedAction = advice ?? (askSupport ? $"If this persists, quote fbtrace_id {ex.FbTraceId} to Meta support." : null),
                 };
+            }
             return record;
         }
+
+        /// <summary>Advice naming this module's cmdlets, for Graph answers whose fix is another cmdlet.</summary>
+        internal static string? CmdletAdvice(GraphApiException ex) =>
+            ex.Code == 100 && ex.GraphMessage != null && ex.GraphMessage.IndexOf("must be subscribed", System.StringComparison.OrdinalIgnoreCase) >= 0
+                ? "Subscribe the app to the number's WhatsApp Business Account first (Register-WaWebhookSubscription -BusinessAccountId <account ID>), then set the override again."
+                : null;
 
         internal static ErrorCategory Category(GraphApiException ex) => (ex.Code, ex.Subcode) switch
         {

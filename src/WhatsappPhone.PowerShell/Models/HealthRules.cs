@@ -12,7 +12,8 @@ namespace WhatsappPhone.Models
         /// <summary>A messaging limit below this many conversations a day is flagged (TIER_50 and TIER_250).</summary>
         public const int DefaultMinimumDailyLimit = 1000;
 
-        public static PhoneNumberHealth Evaluate(PhoneNumber n, int minimumDailyLimit = DefaultMinimumDailyLimit)
+        /// <param name="subscriptions">The apps subscribed to the number's account, when checked (-IncludeWebhooks); none is a finding.</param>
+        public static PhoneNumberHealth Evaluate(PhoneNumber n, int minimumDailyLimit = DefaultMinimumDailyLimit, string? account = null, IReadOnlyCollection<WebhookSubscription>? subscriptions = null)
         {
             var issues = new List<HealthIssue>();
             void Add(HealthSeverity s, string area, string problem, string fix) => issues.Add(new HealthIssue(s, area, problem, fix));
@@ -56,12 +57,17 @@ namespace WhatsappPhone.Models
                 Add(n.HealthStatus == "BLOCKED" ? HealthSeverity.Error : HealthSeverity.Warning, "HealthStatus",
                     $"Graph reports that the number's ability to send is {n.HealthStatus}.", "See Account quality in WhatsApp Manager.");
 
+            if (subscriptions is { Count: 0 })
+                Add(HealthSeverity.Warning, "Webhooks",
+                    $"No app is subscribed to WhatsApp Business Account {account}: the number receives no webhooks at all (messages, quality, name, account and security events).",
+                    $"Register-WaWebhookSubscription -BusinessAccountId {account}");
+
             return new PhoneNumberHealth
             {
                 PhoneNumberId = n.Id,
                 DisplayPhoneNumber = n.DisplayPhoneNumber,
                 VerifiedName = n.VerifiedName,
-                BusinessAccountId = n.BusinessAccountId,
+                BusinessAccountId = n.BusinessAccountId ?? account,
                 Issues = issues.ToArray(),
                 IssuesText = string.Join("\n", issues.Select(i => i.ToString())),
                 Healthy = issues.All(i => i.Severity != HealthSeverity.Error),

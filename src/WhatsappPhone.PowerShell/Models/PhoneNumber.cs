@@ -40,6 +40,9 @@ namespace WhatsappPhone.Models
         /// <summary>The errors of health_status entities, with Meta's possible solution, for Test-WaPhoneNumber.</summary>
         internal IReadOnlyList<HealthStatusError>? HealthErrors { get; set; }
 
+        /// <summary>The WABA named in health_status, which a number read by ID has; Test-WaPhoneNumber -IncludeWebhooks checks it.</summary>
+        internal string? HealthAccountId { get; set; }
+
         /// <summary>Fields requested with -Property that have no typed property, as JSON text or string.</summary>
         internal IDictionary<string, string?>? AdditionalFields { get; set; }
 

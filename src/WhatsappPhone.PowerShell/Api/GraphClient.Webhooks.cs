@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using System.Net.Http;
+using System.Security;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using WhatsappPhone.Models;
+
+namespace WhatsappPhone.Api
+{
+    /// <summary>Webhook subscriptions of WhatsApp Business Accounts, and a number's webhook override.</summary>
+    public sealed partial class GraphClient
+    {
+        /// <summary>Graph lists a handful of apps per account; more pages than this is an answer not to follow.</summary>
+        const int MaxSubscriptionPages = 10;
+
+        /// <summary>GET /{waba-id}/subscribed_apps: every page (an account rarely has more than one app).</summary>
+        public async Task<IReadOnlyList<WebhookSubscription>> GetWebhookSubscriptionsAsync(string businessAccountId, CancellationToken cancellationToken)
+        {
+            GraphInput.RequireId(businessAccountId, "WhatsApp Business Account ID", nameof(businessAccountId));
+            var all = new List<WebhookSubscription>();
+            Uri? next = ApiUri($"{businessAccountId}/subscribed_apps", null);
+            for (var pages = 0; next != null && pages < MaxSubscriptionPages; pages++)
+            {
+                var page = await GetPageAsync(next, e => WebhookJson.ReadSubscription(e, businessAccountId), cancellationToken).ConfigureAwait(false);
+                all.AddRange(page.Items);
+                next = page.Next;
+            }
+            return all;
+        }
+
+        /// <summary>
+        /// POST /{waba-id}/subscribed_apps: subscribes the token's app. With a callback, Meta first verifies it
+        /// (the handshake) and routes the account's message webhooks there; without, any account override is cleared.
+        /// </summary>
+        public Task SubscribeWebhooksAsync(string businessAccountId, Uri? overrideCallbackUri, SecureString? verifyToken, CancellationToken cancellationToken)
+        {
+            GraphInput.RequireId(businessAccountId, "WhatsApp Business Account ID", nameof(businessAccountId));
+            if ((overrideCallbackUri == null) != (verifyToken == null))
+                throw new ArgumentException("An override callback needs its verify token, and a verify token needs the callback: give both or neither.", nameof(verifyToken));
+            var body = overrideCallbackUri == null ? null : JsonBody(w =>
+            {
+                w.WriteString("override_callback_uri", WebhookInput.RequireCallbackUri(overrideCallbackUri.OriginalString, nameof(overrideCallbackUri)).OriginalString);
+                WriteVerifyToken(w, "verify_token", verifyToken!);
+            });
+            return PostForSuccessAsync($"{businessAccountId}/subscribed_apps", body, cancellationToken);
+        }
+
+        /// <summary>DELETE /{waba-id}/subscribed_apps: the account stops sending this app any webhook.</summary>
+        public async Task UnsubscribeWebhooksAsync(string businessAccountId, CancellationToken cancellationToken)
+        {
+            GraphInput.RequireId(businessAccountId, "WhatsApp Business Account ID", nameof(businessAccountId));
+            var path = $"{businessAccountId}/subscribed_apps";
+            using var doc = await transport.SendAsync(HttpMethod.Delete, ApiUri(path, null), null, cancellationToken).ConfigureAwait(false);
+            if (GraphJson.Property(doc.RootElement, "success") is not { ValueKind: JsonValueKind.True })
+                throw new GraphApiException($"The Graph API did not confirm DELETE {path}: it answered {Shorten(doc.RootElement.GetRawText())} instead of {{\"success\":true}}.", HttpStatusCode.OK)
+                { Request = "DELETE " + path };
+        }
+
+        /// <summary>POST /{phone-number-id} {"webhook_configuration":{...}}: the number's message webhooks go to the callback, once Meta verified it.</summary>
+        public Task SetPhoneNumberWebhookAsync(string phoneNumberId, Uri callbackUri, SecureString verifyToken, CancellationToken cancellationToken)
+        {
+            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            if (callbackUri == null) throw new ArgumentNullException(nameof(callbackUri));
+            if (verifyToken == null) throw new ArgumentNullException(nameof(verifyToken));
+            return PostForSuccessAsync(phoneNumberId, JsonBody(w =>
+            {
+                w.WriteStartObject("webhook_configuration");
+                w.WriteString("override_callback_uri", WebhookInput.RequireCallbackUri(callbackUri.OriginalString, nameof(callbackUri)).OriginalString);
+                WriteVerifyToken(w, "verify_token", verifyToken);
+                w.WriteEndObject();
+            }), cancellationToken);
+        }
+
+        /// <summary>POST /{phone-number-id} with an empty override_callback_uri: the number's override is removed.</summary>
+        public Task RemovePhoneNumberWebhookAsync(string phoneNumberId, CancellationToken cancellationToken)
+        {
+            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            return PostForSuccessAsync(phoneNumberId, JsonBody(w =>
+            {
+                w.WriteStartObject("webhook_configuration");
+                w.WriteString("override_callback_uri", "");
+                w.WriteEndObject();
+            }), cancellationToken);
+        }
+
+        /// <summary>GET /{phone-number-id}?fields=webhook_configuration.</summary>
+        public async Task<PhoneNumberWebhook> GetPhoneNumberWebhookAsync(string phoneNumberId, CancellationToken cancellationToken)
+        {
+            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            using var doc = await transport.SendAsync(HttpMethod.Get, ApiUri(phoneNumberId, "fields=id,webhook_configuration"), null, cancellationToken).ConfigureAwait(false);
+            return WebhookJson.ReadConfiguration(doc.RootElement, phoneNumberId);
+        }
+
+        static void WriteVerifyToken(Utf8JsonWriter w, string name, SecureString token) =>
+            GraphTransport.WithRevealed(token, t =>
+            {
+                WebhookInput.RequireVerifyToken(t, "VerifyToken");
+                w.WriteString(name, t);
+            });
+    }
+}
