@@ -13,11 +13,14 @@
     FormatsToProcess     = @('WhatsappPhone.Format.ps1xml')
     CmdletsToExport      = @(
         'Confirm-WaPhoneNumberCode'
+        'Confirm-WaWebhookChallenge'
         'Connect-WaAccount'
+        'ConvertFrom-WaWebhook'
         'Disconnect-WaAccount'
         'Get-WaBusinessAccount'
         'Get-WaPhoneNumber'
         'Get-WaWebhookSubscription'
+        'Receive-WaWebhook'
         'Register-WaPhoneNumber'
         'Register-WaWebhookSubscription'
         'Remove-WaPhoneNumberWebhook'
@@ -25,6 +28,7 @@
         'Set-WaPhoneNumberPin'
         'Set-WaPhoneNumberWebhook'
         'Test-WaPhoneNumber'
+        'Test-WaWebhookSignature'
         'Unregister-WaPhoneNumber'
         'Unregister-WaWebhookSubscription'
     )
