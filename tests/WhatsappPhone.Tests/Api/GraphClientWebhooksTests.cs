@@ -10,6 +10,7 @@ using System.Threading.Tasks;
 using RichardSzalay.MockHttp;
 using WhatsappPhone.Api;
 using WhatsappPhone.Cmdlets;
+using WhatsappPhone.Health;
 using WhatsappPhone.Models;
 using Xunit;
 using static WhatsappPhone.Tests.TestSupport;
