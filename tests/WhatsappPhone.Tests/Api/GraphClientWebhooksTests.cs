@@ -9,8 +9,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using RichardSzalay.MockHttp;
 using WhatsappPhone.Api;
-using WhatsappPhone.Cmdlets;
-using WhatsappPhone.Health;
 using WhatsappPhone.Models;
 using Xunit;
 using static WhatsappPhone.Tests.TestSupport;
@@ -165,40 +163,6 @@ namespace WhatsappPhone.Tests.Api
             Assert.Null(webhook.PhoneNumberCallbackUri);
             Assert.Equal("https://hooks.example.com/app", webhook.ApplicationCallbackUri);
             Assert.Equal("https://hooks.example.com/waba", webhook.EffectiveCallbackUri);
-        }
-
-        [Fact]
-        public void Error_100_must_be_subscribed_gets_advice_naming_Register_WaWebhookSubscription()
-        {
-            // The answer chatwoot #12488 recorded from Meta.
-            var ex = new GraphApiException("(#100) Before override the current callback uri, your app must be subscribed to receive messages for WhatsApp Business Account", HttpStatusCode.BadRequest)
-            {
-                Code = 100,
-                GraphMessage = "(#100) Before override the current callback uri, your app must be subscribed to receive messages for WhatsApp Business Account",
-            };
-
-            var record = ErrorRecords.FromGraph(ex, Number);
-
-            Assert.Contains("Register-WaWebhookSubscription", record.ErrorDetails.RecommendedAction);
-            Assert.Contains("Register-WaWebhookSubscription", record.ErrorDetails.Message);
-            Assert.Null(ErrorRecords.CmdletAdvice(new GraphApiException("(#100) Invalid parameter") { Code = 100, GraphMessage = "(#100) Invalid parameter" }));
-        }
-
-        [Fact]
-        public void An_account_without_a_subscribed_app_is_a_health_warning_naming_the_fix_and_unchecked_accounts_are_not()
-        {
-            var number = new PhoneNumber { Id = Number, Status = "CONNECTED", QualityRating = "GREEN", CodeVerificationStatus = "VERIFIED", DailyMessageLimit = 100000 };
-
-            var unsubscribed = HealthRules.Evaluate(number, account: Waba, subscriptions: Array.Empty<WebhookSubscription>());
-            var subscribed = HealthRules.Evaluate(number, account: Waba, subscriptions: new[] { new WebhookSubscription { BusinessAccountId = Waba } });
-            var unchecked_ = HealthRules.Evaluate(number, account: Waba);
-
-            var issue = Assert.Single(unsubscribed.Issues, i => i.Area == "Webhooks");
-            Assert.Equal(HealthSeverity.Warning, issue.Severity);
-            Assert.Equal($"Register-WaWebhookSubscription -BusinessAccountId {Waba}", issue.Fix);
-            Assert.True(unsubscribed.Healthy);
-            Assert.DoesNotContain(subscribed.Issues, i => i.Area == "Webhooks");
-            Assert.DoesNotContain(unchecked_.Issues, i => i.Area == "Webhooks");
         }
     }
 }
