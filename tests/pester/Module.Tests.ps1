@@ -18,7 +18,9 @@ Describe 'The built module folder' {
     It 'exports exactly the cmdlets it lists' {
         $exported = (Get-Module WhatsappPhone).ExportedCmdlets.Keys | Sort-Object
         $exported | Should -Be (@('Confirm-WaPhoneNumberCode', 'Connect-WaAccount', 'Disconnect-WaAccount', 'Get-WaBusinessAccount', 'Get-WaPhoneNumber',
-                'Register-WaPhoneNumber', 'Request-WaPhoneNumberCode', 'Set-WaPhoneNumberPin', 'Test-WaPhoneNumber', 'Unregister-WaPhoneNumber') | Sort-Object)
+                'Register-WaPhoneNumber', 'Request-WaPhoneNumberCode', 'Set-WaPhoneNumberPin', 'Test-WaPhoneNumber', 'Unregister-WaPhoneNumber',
+                'Receive-WaWebhook', 'ConvertFrom-WaWebhook', 'Test-WaWebhookSignature', 'Confirm-WaWebhookChallenge',
+                'Get-WaWebhookSubscription', 'Register-WaWebhookSubscription', 'Unregister-WaWebhookSubscription', 'Set-WaPhoneNumberWebhook', 'Remove-WaPhoneNumberWebhook') | Sort-Object)
     }
 
     It 'never ships System.Management.Automation, which the host supplies' {

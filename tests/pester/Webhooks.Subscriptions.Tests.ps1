@@ -116,13 +116,17 @@ Describe 'Subscribing an account' {
         Get-WaWebhookSubscription -BusinessAccountId $market | Should -HaveCount 1
     }
 
-    It 'binds piped accounts by their Id and listed numbers by their BusinessAccountId, never a number''s own Id' {
+    It 'binds piped accounts by their Id and listed numbers by their BusinessAccountId (each account once), never a number''s own Id' {
         (Get-WaBusinessAccount -BusinessId '2245160378861502' | Register-WaWebhookSubscription -Confirm:$false -PassThru).BusinessAccountId |
             Should -Be @($recordedWaba, $market)
         Reset-Emulator $emu
 
-        Get-WaPhoneNumber -BusinessAccountId $recordedWaba | Register-WaWebhookSubscription -Confirm:$false
-        (Get-WaWebhookSubscription -BusinessAccountId $recordedWaba).BusinessAccountId | Should -Be $recordedWaba
+        $numbers = @(Get-WaPhoneNumber -BusinessAccountId $market)
+        Clear-RequestLog $emu
+        $subscribed = @($numbers | Register-WaWebhookSubscription -Confirm:$false -PassThru)
+        $numbers.Count | Should -BeGreaterThan 1
+        $subscribed.BusinessAccountId | Should -Be $market
+        @(Get-RequestLog $emu | Where-Object method -eq 'POST').Count | Should -Be 1
 
         Clear-RequestLog $emu
         { Get-WaPhoneNumber -PhoneNumberId $connected | Get-WaWebhookSubscription -ErrorAction Stop } | Should -Throw

@@ -35,16 +35,22 @@ namespace WhatsappPhone.Cmdlets
         [ValidateNotNullOrEmpty]
         public BusinessAccount[] BusinessAccount { get; set; } = Array.Empty<BusinessAccount>();
 
-        /// <summary>The accounts of this pipeline input; a missing default is a terminating error.</summary>
+        readonly HashSet<string> handled = new HashSet<string>(StringComparer.Ordinal);
+
+        /// <summary>
+        /// The accounts of this pipeline input not handled yet in this command (several numbers of one
+        /// account piped in are one account); a missing default is a terminating error.
+        /// </summary>
         protected IReadOnlyList<string> Accounts()
         {
             // The token is the first thing a new user lacks: say so before asking for an account.
             _ = Settings;
             try
             {
-                return ParameterSetName == ByAccountObjectSet
-                    ? BusinessAccount.Select(a => GraphInput.RequireId(a?.Id, "WhatsApp Business Account ID", nameof(BusinessAccount))).ToArray()
+                var accounts = ParameterSetName == ByAccountObjectSet
+                    ? BusinessAccount.Select(a => GraphInput.RequireId(a?.Id, "WhatsApp Business Account ID", nameof(BusinessAccount)))
                     : BusinessAccountId ?? new[] { ConnectionResolver.ResolveBusinessAccountId(Context) };
+                return accounts.Where(handled.Add).ToArray();
             }
             catch (WaConnectionException ex)
             {
