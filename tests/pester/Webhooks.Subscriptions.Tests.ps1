@@ -169,7 +169,7 @@ Describe 'A number''s webhook override' {
         $err[0].FullyQualifiedErrorId | Should -BeLike 'WaApi.100,*'
         $err[0].TargetObject | Should -Be $connected
         $err[0].Exception.GraphMessage | Should -Match 'must be subscribed'
-        $err[0].ErrorDetails.RecommendedAction | Should -Match 'Register-WaWebhookSubscription'
+        $err[0].ErrorDetails.Message | Should -Match 'Register-WaWebhookSubscription -BusinessAccountId'
         "$($err[0])" | Should -Match 'Register-WaWebhookSubscription'
     }
 

@@ -6,12 +6,14 @@ using System.Security;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using WhatsappPhone.Api.Paging;
+using WhatsappPhone.Api.Pipeline;
 using WhatsappPhone.Models;
 
 namespace WhatsappPhone.Api
 {
     /// <summary>Webhook subscriptions of WhatsApp Business Accounts, and a number's webhook override.</summary>
-    public sealed partial class GraphClient
+    internal sealed partial class GraphClient
     {
         /// <summary>Graph lists a handful of apps per account; more pages than this is an answer not to follow.</summary>
         const int MaxSubscriptionPages = 10;
@@ -24,7 +26,7 @@ namespace WhatsappPhone.Api
             Uri? next = ApiUri($"{businessAccountId}/subscribed_apps", null);
             for (var pages = 0; next != null && pages < MaxSubscriptionPages; pages++)
             {
-                var page = await GetPageAsync(next, e => WebhookJson.ReadSubscription(e, businessAccountId), cancellationToken).ConfigureAwait(false);
+                var page = await GetPageAsync(next, businessAccountId, GraphTarget.BusinessAccount, e => WebhookJson.ReadSubscription(e, businessAccountId), cancellationToken).ConfigureAwait(false);
                 all.AddRange(page.Items);
                 next = page.Next;
             }
@@ -45,18 +47,14 @@ namespace WhatsappPhone.Api
                 w.WriteString("override_callback_uri", WebhookInput.RequireCallbackUri(overrideCallbackUri.OriginalString, nameof(overrideCallbackUri)).OriginalString);
                 WriteVerifyToken(w, "verify_token", verifyToken!);
             });
-            return PostForSuccessAsync($"{businessAccountId}/subscribed_apps", body, cancellationToken);
+            return SendForSuccessAsync(HttpMethod.Post, businessAccountId, GraphTarget.BusinessAccount, $"{businessAccountId}/subscribed_apps", body, cancellationToken);
         }
 
         /// <summary>DELETE /{waba-id}/subscribed_apps: the account stops sending this app any webhook.</summary>
-        public async Task UnsubscribeWebhooksAsync(string businessAccountId, CancellationToken cancellationToken)
+        public Task UnsubscribeWebhooksAsync(string businessAccountId, CancellationToken cancellationToken)
         {
             GraphInput.RequireId(businessAccountId, "WhatsApp Business Account ID", nameof(businessAccountId));
-            var path = $"{businessAccountId}/subscribed_apps";
-            using var doc = await transport.SendAsync(HttpMethod.Delete, ApiUri(path, null), null, cancellationToken).ConfigureAwait(false);
-            if (GraphJson.Property(doc.RootElement, "success") is not { ValueKind: JsonValueKind.True })
-                throw new GraphApiException($"The Graph API did not confirm DELETE {path}: it answered {Shorten(doc.RootElement.GetRawText())} instead of {{\"success\":true}}.", HttpStatusCode.OK)
-                { Request = "DELETE " + path };
+            return SendForSuccessAsync(HttpMethod.Delete, businessAccountId, GraphTarget.BusinessAccount, $"{businessAccountId}/subscribed_apps", null, cancellationToken);
         }
 
         /// <summary>POST /{phone-number-id} {"webhook_configuration":{...}}: the number's message webhooks go to the callback, once Meta verified it.</summary>
@@ -65,7 +63,7 @@ namespace WhatsappPhone.Api
             GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
             if (callbackUri == null) throw new ArgumentNullException(nameof(callbackUri));
             if (verifyToken == null) throw new ArgumentNullException(nameof(verifyToken));
-            return PostForSuccessAsync(phoneNumberId, JsonBody(w =>
+            return PostForSuccessAsync(phoneNumberId, phoneNumberId, JsonBody(w =>
             {
                 w.WriteStartObject("webhook_configuration");
                 w.WriteString("override_callback_uri", WebhookInput.RequireCallbackUri(callbackUri.OriginalString, nameof(callbackUri)).OriginalString);
@@ -78,7 +76,7 @@ namespace WhatsappPhone.Api
         public Task RemovePhoneNumberWebhookAsync(string phoneNumberId, CancellationToken cancellationToken)
         {
             GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
-            return PostForSuccessAsync(phoneNumberId, JsonBody(w =>
+            return PostForSuccessAsync(phoneNumberId, phoneNumberId, JsonBody(w =>
             {
                 w.WriteStartObject("webhook_configuration");
                 w.WriteString("override_callback_uri", "");
@@ -90,12 +88,30 @@ namespace WhatsappPhone.Api
         public async Task<PhoneNumberWebhook> GetPhoneNumberWebhookAsync(string phoneNumberId, CancellationToken cancellationToken)
         {
             GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
-            using var doc = await transport.SendAsync(HttpMethod.Get, ApiUri(phoneNumberId, "fields=id,webhook_configuration"), null, cancellationToken).ConfigureAwait(false);
+            using var doc = await pipeline.SendAsync(new GraphRequest(HttpMethod.Get, ApiUri(phoneNumberId, "fields=id,webhook_configuration"), phoneNumberId, GraphTarget.PhoneNumber), cancellationToken).ConfigureAwait(false);
             return WebhookJson.ReadConfiguration(doc.RootElement, phoneNumberId);
         }
 
+        /// <summary>A change to an account (or number) that Graph confirms with {"success":true}; the body is cleared after sending.</summary>
+        async Task SendForSuccessAsync(HttpMethod method, string targetId, GraphTarget target, string path, byte[]? body, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var request = new GraphRequest(method, ApiUri(path, null), targetId, target, body == null ? null : () => JsonContent(body));
+                using var doc = await pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                if (GraphJson.Property(doc.RootElement, "success") is not { ValueKind: JsonValueKind.True })
+                    throw new GraphApiException($"The Graph API did not confirm {method} {path}: it answered {Shorten(doc.RootElement.GetRawText())} instead of {{\"success\":true}}.", HttpStatusCode.OK)
+                    { Request = $"{method} {path}" };
+            }
+            finally
+            {
+                // The body holds the verify token: do not leave it in memory longer than needed.
+                if (body != null) Array.Clear(body, 0, body.Length);
+            }
+        }
+
         static void WriteVerifyToken(Utf8JsonWriter w, string name, SecureString token) =>
-            GraphTransport.WithRevealed(token, t =>
+            Secrets.WithRevealed(token, t =>
             {
                 WebhookInput.RequireVerifyToken(t, "VerifyToken");
                 w.WriteString(name, t);

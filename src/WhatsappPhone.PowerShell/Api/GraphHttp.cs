@@ -45,7 +45,8 @@ namespace WhatsappPhone.Api
                 {
                     // A redirect must never carry the token to another host: Graph does not redirect API calls.
                     AllowAutoRedirect = false,
-                    AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                    // Decompressed by GraphSender, which caps the body before and after (a small gzip can expand to gigabytes).
+                    AutomaticDecompression = DecompressionMethods.None,
                     UseProxy = true,
                     Proxy = proxy,
                     UseCookies = false,

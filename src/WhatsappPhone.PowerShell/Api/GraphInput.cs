@@ -8,7 +8,7 @@ namespace WhatsappPhone.Api
     /// Checks every value that ends up in a request, before the request exists: a bad value is a
     /// clear ArgumentException, never a request the API has to reject (or a path it misreads).
     /// </summary>
-    public static class GraphInput
+    internal static class GraphInput
     {
         public const string DefaultApiVersion = "v25.0";
         public const string DefaultBaseUri = "https://graph.facebook.com";

@@ -32,7 +32,7 @@ namespace WhatsappPhone.Webhooks
             byte[] key = Array.Empty<byte>();
             try
             {
-                GraphTransport.WithRevealed(appSecret, s => key = Encoding.UTF8.GetBytes(s));
+                Secrets.WithRevealed(appSecret, s => key = Encoding.UTF8.GetBytes(s));
                 using var hmac = new HMACSHA256(key);
                 return hmac.ComputeHash(body);
             }
@@ -88,7 +88,7 @@ namespace WhatsappPhone.Webhooks
             using var sha = SHA256.Create();
             var givenHash = sha.ComputeHash(Encoding.UTF8.GetBytes(given));
             var expectedHash = Array.Empty<byte>();
-            GraphTransport.WithRevealed(expected, s =>
+            Secrets.WithRevealed(expected, s =>
             {
                 var bytes = Encoding.UTF8.GetBytes(s);
                 expectedHash = sha.ComputeHash(bytes);

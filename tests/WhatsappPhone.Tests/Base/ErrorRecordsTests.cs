@@ -22,7 +22,6 @@ namespace WhatsappPhone.Tests.Base
 
             var record = ErrorRecords.FromGraph(ex, Number);
 
-            Assert.Contains("Register-WaWebhookSubscription", record.ErrorDetails.RecommendedAction);
             Assert.Contains("Register-WaWebhookSubscription", record.ErrorDetails.Message);
             Assert.Null(ErrorRecords.CmdletAdvice(new GraphApiException("(#100) Invalid parameter") { Code = 100, GraphMessage = "(#100) Invalid parameter" }));
         }
