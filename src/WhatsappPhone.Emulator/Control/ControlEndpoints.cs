@@ -43,7 +43,7 @@ public static class ControlEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         var control = app.MapGroup(Prefix);
-        control.MapGet("/", () => Results.Json(new { routes = Routes }, Json));
+        control.MapGet("/", () => Results.Json(new { routes = Routes.Concat(AdministrationControl.Routes.Select(r => new ControlRoute(r.Method, r.Path, r.Body, r.Does))) }, Json));
         control.MapPost("/reset", (EmulatorState state) =>
         {
             state.Reset();
@@ -94,6 +94,7 @@ public static class ControlEndpoints
             state.LatencyMs = request.Ms;
             return Results.Json(new { ms = state.LatencyMs }, Json);
         });
+        AdministrationControl.Map(control);
         WebhookControl.Map(control);
         control.Map("/{**rest}", () => Problem(404, $"Not a control route. GET {Prefix} lists them."));
     }
@@ -147,6 +148,7 @@ public static class ControlEndpoints
                 json["verified_at"] = n.VerifiedAt;
                 json["verification_code_requested"] = n.LastCode is not null;
                 json["data_localization_region"] = n.DataLocalizationRegion;
+                json["migrating_from"] = n.MigratingFrom;
                 json["register_attempts_72h"] = Recent(n.RegisterAttempts);
                 json["deregister_attempts_72h"] = Recent(n.DeregisterAttempts);
                 return json;

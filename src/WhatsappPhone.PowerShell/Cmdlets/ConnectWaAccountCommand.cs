@@ -48,6 +48,11 @@ namespace WhatsappPhone.Cmdlets
         [Parameter]
         public Uri? Proxy { get; set; }
 
+        /// <summary>The Meta app the token belongs to; Set-WaBusinessProfile -ProfilePicturePath uploads through it.</summary>
+        [Parameter]
+        [ValidateGraphId("app ID")]
+        public string? AppId { get; set; }
+
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
@@ -71,7 +76,7 @@ namespace WhatsappPhone.Cmdlets
             // A copy: the caller's SecureString stays theirs to change or dispose.
             var token = AccessToken!.Copy();
             token.MakeReadOnly();
-            var context = new WaContext(token, BusinessAccountId, ApiVersion, baseUri, TimeoutSec, MaxRetries, MaxRetryWaitSec, Proxy);
+            var context = new WaContext(token, BusinessAccountId, ApiVersion, baseUri, TimeoutSec, MaxRetries, MaxRetryWaitSec, Proxy, AppId);
             ConnectionResolver.CurrentContext = context;
             WriteVerbose($"Connected: {context}.");
             if (PassThru) WriteObject(context);

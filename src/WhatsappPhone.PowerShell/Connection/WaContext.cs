@@ -11,8 +11,9 @@ namespace WhatsappPhone.Connection
     public sealed class WaContext
     {
         internal WaContext(SecureString accessToken, string? businessAccountId, string? apiVersion, Uri? baseUri, int? timeoutSec,
-            int? maxRetries = null, int? maxRetryWaitSec = null, Uri? proxy = null)
+            int? maxRetries = null, int? maxRetryWaitSec = null, Uri? proxy = null, string? appId = null)
         {
+            AppId = appId;
             MaxRetries = maxRetries;
             MaxRetryWaitSec = maxRetryWaitSec;
             Proxy = proxy?.ToString();
@@ -31,6 +32,8 @@ namespace WhatsappPhone.Connection
         public int? MaxRetries { get; }
         public int? MaxRetryWaitSec { get; }
         public string? Proxy { get; }
+        /// <summary>The Meta app the token belongs to; needed to upload a business profile picture.</summary>
+        public string? AppId { get; }
 
         public override string ToString() =>
             $"WhatsappPhone connection (API {ApiVersion ?? "default"}, {BaseUri ?? "default URI"}, account {BusinessAccountId ?? "not set"})";

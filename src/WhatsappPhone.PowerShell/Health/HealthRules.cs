@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using WhatsappPhone.Models;
@@ -13,8 +14,10 @@ namespace WhatsappPhone.Health
         /// <summary>A messaging limit below this many conversations a day is flagged (TIER_50 and TIER_250).</summary>
         public const int DefaultMinimumDailyLimit = 1000;
 
+        /// <param name="account">The number's WhatsApp Business Account, read by ID, when known: its review and health are checked too.</param>
         /// <param name="subscriptions">The apps subscribed to the number's account, when checked (-IncludeWebhooks); none is a finding.</param>
-        public static PhoneNumberHealth Evaluate(PhoneNumber n, int minimumDailyLimit = DefaultMinimumDailyLimit, string? account = null, IReadOnlyCollection<WebhookSubscription>? subscriptions = null)
+        public static PhoneNumberHealth Evaluate(PhoneNumber n, int minimumDailyLimit = DefaultMinimumDailyLimit, BusinessAccount? account = null,
+            IReadOnlyCollection<WebhookSubscription>? subscriptions = null)
         {
             var issues = new List<HealthIssue>();
             void Add(HealthSeverity s, string area, string problem, string fix) => issues.Add(new HealthIssue(s, area, problem, fix));
@@ -50,6 +53,11 @@ namespace WhatsappPhone.Health
                         "Wait for the review, usually 1 to 3 days.");
             }
 
+            if (n.NameChangeAwaitingRegistration)
+                Add(HealthSeverity.Warning, "DisplayName",
+                    $"The display name change to '{n.NewDisplayName}' was approved, and the number is waiting for re-registration: customers see the old name until then.",
+                    $"Register-WaPhoneNumber -PhoneNumberId {n.Id} -Pin <its two-step PIN>, within 14 days of the approval (a registration before approval has no effect).");
+
             var errors = n.HealthErrors ?? new List<HealthStatusError>();
             foreach (var e in errors)
                 Add(HealthSeverity.Error, $"{e.EntityType} {e.EntityId}".Trim(), $"{e.Description} (health error {e.Code}).",
@@ -58,21 +66,45 @@ namespace WhatsappPhone.Health
                 Add(n.HealthStatus == "BLOCKED" ? HealthSeverity.Error : HealthSeverity.Warning, "HealthStatus",
                     $"Graph reports that the number's ability to send is {n.HealthStatus}.", "See Account quality in WhatsApp Manager.");
 
+            if (account != null) AccountIssues(account, errors, Add);
+
+            var accountId = n.BusinessAccountId ?? account?.Id ?? n.HealthAccountId;
             if (subscriptions is { Count: 0 })
                 Add(HealthSeverity.Warning, "Webhooks",
-                    $"No app is subscribed to WhatsApp Business Account {account}: the number receives no webhooks at all (messages, quality, name, account and security events).",
-                    $"Register-WaWebhookSubscription -BusinessAccountId {account}");
+                    $"No app is subscribed to WhatsApp Business Account {accountId}: the number receives no webhooks at all (messages, quality, name, account and security events).",
+                    $"Register-WaWebhookSubscription -BusinessAccountId {accountId}");
 
             return new PhoneNumberHealth
             {
                 PhoneNumberId = n.Id,
                 DisplayPhoneNumber = n.DisplayPhoneNumber,
                 VerifiedName = n.VerifiedName,
-                BusinessAccountId = n.BusinessAccountId ?? account,
+                BusinessAccountId = accountId,
                 Issues = issues.ToArray(),
                 IssuesText = string.Join("\n", issues.Select(i => i.ToString())),
                 Healthy = issues.All(i => i.Severity != HealthSeverity.Error),
             };
+        }
+
+        /// <summary>The account's review and health, unless the number's own health_status already names the account's errors.</summary>
+        static void AccountIssues(BusinessAccount account, IReadOnlyList<HealthStatusError> numberErrors, Action<HealthSeverity, string, string, string> add)
+        {
+            var area = $"WABA {account.Id}";
+            if (account.AccountReviewStatus != null && account.AccountReviewStatus != "APPROVED")
+                add(HealthSeverity.Error, area,
+                    $"The number's WhatsApp Business Account is not approved (account review status {account.AccountReviewStatus}), so its numbers cannot send.",
+                    account.AccountReviewStatus == "PENDING"
+                        ? "Wait for Meta's review of the account; check Get-WaBusinessAccount -BusinessAccountId " + account.Id + "."
+                        : "See the account in WhatsApp Manager (Account quality) and request a review if you believe it is a mistake.");
+            if (numberErrors.Any(e => e.EntityType == "WABA" && e.EntityId == account.Id)) return;
+            var accountErrors = account.HealthErrors ?? Array.Empty<HealthStatusError>();
+            foreach (var e in accountErrors)
+                add(HealthSeverity.Error, $"{e.EntityType} {e.EntityId}".Trim(), $"{e.Description} (account health error {e.Code}).",
+                    string.IsNullOrEmpty(e.PossibleSolution) ? "See the account in WhatsApp Manager." : e.PossibleSolution!);
+            if (accountErrors.Count == 0 && account.HealthStatus is "BLOCKED" or "LIMITED")
+                add(account.HealthStatus == "BLOCKED" ? HealthSeverity.Error : HealthSeverity.Warning, area,
+                    $"The number's WhatsApp Business Account cannot send freely: Graph reports its ability to send as {account.HealthStatus}.",
+                    "See Account quality in WhatsApp Manager.");
         }
 
         static string StatusFix(string? status) => status switch

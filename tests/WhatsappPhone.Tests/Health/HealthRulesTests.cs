@@ -14,11 +14,11 @@ namespace WhatsappPhone.Tests.Health
         [Fact]
         public void An_account_without_a_subscribed_app_is_a_health_warning_naming_the_fix_and_unchecked_accounts_are_not()
         {
-            var number = new PhoneNumber { Id = Number, Status = "CONNECTED", QualityRating = "GREEN", CodeVerificationStatus = "VERIFIED", DailyMessageLimit = 100000 };
+            var number = new PhoneNumber { Id = Number, BusinessAccountId = Waba, Status = "CONNECTED", QualityRating = "GREEN", CodeVerificationStatus = "VERIFIED", DailyMessageLimit = 100000 };
 
-            var unsubscribed = HealthRules.Evaluate(number, account: Waba, subscriptions: Array.Empty<WebhookSubscription>());
-            var subscribed = HealthRules.Evaluate(number, account: Waba, subscriptions: new[] { new WebhookSubscription { BusinessAccountId = Waba } });
-            var unchecked_ = HealthRules.Evaluate(number, account: Waba);
+            var unsubscribed = HealthRules.Evaluate(number, subscriptions: Array.Empty<WebhookSubscription>());
+            var subscribed = HealthRules.Evaluate(number, subscriptions: new[] { new WebhookSubscription { BusinessAccountId = Waba } });
+            var unchecked_ = HealthRules.Evaluate(number);
 
             var issue = Assert.Single(unsubscribed.Issues, i => i.Area == "Webhooks");
             Assert.Equal(HealthSeverity.Warning, issue.Severity);
