@@ -12,6 +12,7 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('WhatsappPhone.Format.ps1xml')
     CmdletsToExport      = @(
+        'Compare-WaPhoneNumber'
         'Confirm-WaPhoneNumberCode'
         'Confirm-WaWebhookChallenge'
         'Connect-WaAccount'

@@ -17,7 +17,7 @@ Describe 'The built module folder' {
 
     It 'exports exactly the cmdlets it lists' {
         $exported = (Get-Module WhatsappPhone).ExportedCmdlets.Keys | Sort-Object
-        $exported | Should -Be (@('Confirm-WaPhoneNumberCode', 'Connect-WaAccount', 'Disconnect-WaAccount', 'Get-WaBusinessAccount', 'Get-WaPhoneNumber',
+        $exported | Should -Be (@('Compare-WaPhoneNumber', 'Confirm-WaPhoneNumberCode', 'Connect-WaAccount', 'Disconnect-WaAccount', 'Get-WaBusinessAccount', 'Get-WaPhoneNumber',
                 'Register-WaPhoneNumber', 'Request-WaPhoneNumberCode', 'Set-WaPhoneNumberPin', 'Test-WaPhoneNumber', 'Unregister-WaPhoneNumber',
                 'New-WaPhoneNumber', 'Set-WaPhoneNumberDisplayName', 'Get-WaPhoneNumberSetting', 'Set-WaPhoneNumberSetting',
                 'Get-WaBusinessProfile', 'Set-WaBusinessProfile',
@@ -104,7 +104,7 @@ Describe 'Views of every output type' {
     It 'has a table view and a list view for <_>' -ForEach @(
         'WhatsappPhone.Models.PhoneNumber', 'WhatsappPhone.Models.PhoneNumberHealth', 'WhatsappPhone.Models.BusinessAccount',
         'WhatsappPhone.Models.HealthIssue', 'WhatsappPhone.Connection.WaContext',
-        'WhatsappPhone.Models.PhoneNumberSetting', 'WhatsappPhone.Models.BusinessProfile'
+        'WhatsappPhone.Models.PhoneNumberSetting', 'WhatsappPhone.Models.BusinessProfile', 'WhatsappPhone.Models.PhoneNumberChange'
     ) {
         $controls = (Get-FormatData -TypeName $_ -PowerShellVersion $PSVersionTable.PSVersion).FormatViewDefinition.Control |
             ForEach-Object { $_.GetType().Name }
