@@ -38,7 +38,7 @@ namespace WhatsappPhone.Cmdlets
             {
                 Wait(send(id));
                 WriteVerbose($"Done: {action} on {Target}.");
-                if (PassThru) WriteObject(ReadBack(id));
+                if (PassThru) WriteObject(PassThruObject(id));
             });
         }
 
@@ -61,6 +61,9 @@ namespace WhatsappPhone.Cmdlets
                 return false;
             }
         }
+
+        /// <summary>What -PassThru writes after the change: the number, unless the change is about something else of it.</summary>
+        protected virtual object PassThruObject(string id) => ReadBack(id);
 
         protected PhoneNumber ReadBack(string id) =>
             Wait(Client.GetPhoneNumberAsync(id, PhoneNumberJson.FieldsFor(Settings.MajorVersion), null, Cancellation));
