@@ -41,9 +41,12 @@ namespace WhatsappPhone.Cmdlets
             {
                 Wait(send(id));
                 WriteVerbose($"Done: {action} on {Target}.");
-                if (PassThru) WriteObject(ReadBack(id));
+                if (PassThru) WriteObject(PassThruObject(id));
             });
         }
+
+        /// <summary>What -PassThru writes after the change: the number, unless the change is about something else of it.</summary>
+        protected virtual object PassThruObject(string id) => ReadBack(id);
 
         /// <summary>The number as Graph has it now, with the default fields.</summary>
         protected PhoneNumber ReadBack(string id)
