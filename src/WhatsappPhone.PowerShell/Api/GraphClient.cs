@@ -92,9 +92,7 @@ namespace WhatsappPhone.Api
                     throw new GraphApiException($"The Graph API answered a next-page link that is not an absolute URI: '{GraphTransport.Redact(link)}'.", HttpStatusCode.OK);
                 next = StripAccessToken(next);
             }
-            long? total = null;
-            if (GraphJson.Property(root, "summary") is { } summary && GraphJson.Property(summary, "total_count") is { ValueKind: JsonValueKind.Number } tc)
-                total = tc.GetInt64();
+            var total = GraphJson.Property(root, "summary") is { } summary ? GraphJson.Count(GraphJson.Property(summary, "total_count")) : null;
             return new Page<T>(items, next, total);
         }
 

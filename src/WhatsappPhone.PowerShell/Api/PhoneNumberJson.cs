@@ -55,8 +55,12 @@ namespace WhatsappPhone.Api
             var n = new PhoneNumber { BusinessAccountId = businessAccountId };
             foreach (var p in e.EnumerateObject())
             {
+                string name;
+                // A name that is not valid UTF-8 cannot be a field the module knows: skip it, keep the rest.
+                try { name = p.Name; }
+                catch (InvalidOperationException) { continue; }
                 var v = p.Value;
-                switch (p.Name)
+                switch (name)
                 {
                     case "id": n.Id = GraphJson.Text(v) ?? ""; break;
                     case "display_phone_number": n.DisplayPhoneNumber = GraphJson.Text(v); break;
@@ -77,8 +81,8 @@ namespace WhatsappPhone.Api
                     case "last_onboarded_time": n.LastOnboardedTime = Time(GraphJson.Text(v)); break;
                     case "health_status": ReadHealth(v, n); break;
                     default:
-                        if (extraFields != null && extraFields.Contains(p.Name))
-                            (n.AdditionalFields ??= new Dictionary<string, string?>(StringComparer.Ordinal))[p.Name] = GraphJson.Text(v);
+                        if (extraFields != null && extraFields.Contains(name))
+                            (n.AdditionalFields ??= new Dictionary<string, string?>(StringComparer.Ordinal))[name] = GraphJson.Text(v);
                         break;
                 }
             }
@@ -115,7 +119,7 @@ namespace WhatsappPhone.Api
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            JsonValueKind.String when bool.TryParse(v.GetString(), out var b) => b,
+            JsonValueKind.String when bool.TryParse(GraphJson.Text(v), out var b) => b,
             _ => null,
         };
 
