@@ -10,11 +10,11 @@ namespace WhatsappPhone.Api
 
         public static BusinessAccount Read(JsonElement e, string businessId, BusinessAccountOwnership ownership) => new BusinessAccount
         {
-            Id = GraphJson.Text(GraphJson.Property(e, "id")) ?? "",
-            Name = GraphJson.Text(GraphJson.Property(e, "name")),
-            Currency = GraphJson.Text(GraphJson.Property(e, "currency")),
-            TimezoneId = GraphJson.Text(GraphJson.Property(e, "timezone_id")),
-            MessageTemplateNamespace = GraphJson.Text(GraphJson.Property(e, "message_template_namespace")),
+            Id = GraphJson.Shown(GraphJson.Property(e, "id")) ?? "",
+            Name = GraphJson.Shown(GraphJson.Property(e, "name")),
+            Currency = GraphJson.Shown(GraphJson.Property(e, "currency")),
+            TimezoneId = GraphJson.Shown(GraphJson.Property(e, "timezone_id")),
+            MessageTemplateNamespace = GraphJson.Shown(GraphJson.Property(e, "message_template_namespace")),
             Ownership = ownership,
             BusinessId = businessId,
         };

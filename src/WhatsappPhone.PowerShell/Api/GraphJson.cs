@@ -12,6 +12,7 @@ namespace WhatsappPhone.Api
         /// <summary>
         /// A string as itself; numbers, booleans, objects and arrays as their JSON text; null as null.
         /// A value that cannot be decoded (invalid UTF-8) is null: it costs that value, not the page.
+        /// Control characters and escape sequences are removed (<see cref="ServerText.Clean"/>).
         /// </summary>
         public static string? Text(JsonElement? v)
         {
@@ -20,7 +21,7 @@ namespace WhatsappPhone.Api
                 return v switch
                 {
                     null => null,
-                    { ValueKind: JsonValueKind.String } s => s.GetString(),
+                    { ValueKind: JsonValueKind.String } s => ServerText.Clean(s.GetString()),
                     { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined } => null,
                     { } other => other.GetRawText(),
                 };
@@ -30,6 +31,9 @@ namespace WhatsappPhone.Api
                 return null;
             }
         }
+
+        /// <summary>A value for an output object: <see cref="Text"/>, shortened to <see cref="ServerText.MaxLength"/>.</summary>
+        public static string? Shown(JsonElement? v) => ServerText.Shorten(Text(v));
 
         /// <summary>A count: a non-negative JSON integer that fits a long; anything else (1.5, -3, 1e30, "12") is null.</summary>
         public static long? Count(JsonElement? v) =>

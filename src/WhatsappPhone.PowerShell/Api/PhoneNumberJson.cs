@@ -62,27 +62,27 @@ namespace WhatsappPhone.Api
                 var v = p.Value;
                 switch (name)
                 {
-                    case "id": n.Id = GraphJson.Text(v) ?? ""; break;
-                    case "display_phone_number": n.DisplayPhoneNumber = GraphJson.Text(v); break;
-                    case "verified_name": n.VerifiedName = GraphJson.Text(v); break;
-                    case "status": n.Status = GraphJson.Text(v); break;
-                    case "quality_rating": n.QualityRating = GraphJson.Text(v); break;
-                    case NewLimitField: n.MessagingLimitTier = GraphJson.Text(v) ?? n.MessagingLimitTier; break;
-                    case OldLimitField: n.MessagingLimitTier ??= GraphJson.Text(v); break;
-                    case "code_verification_status": n.CodeVerificationStatus = GraphJson.Text(v); break;
-                    case "name_status": n.NameStatus = GraphJson.Text(v); break;
-                    case "new_name_status": n.NewNameStatus = GraphJson.Text(v); break;
-                    case "platform_type": n.PlatformType = GraphJson.Text(v); break;
-                    case "throughput": n.ThroughputLevel = v.ValueKind == JsonValueKind.Object ? GraphJson.Text(GraphJson.Property(v, "level")) : GraphJson.Text(v); break;
-                    case "account_mode": n.AccountMode = GraphJson.Text(v); break;
+                    case "id": n.Id = GraphJson.Shown(v) ?? ""; break;
+                    case "display_phone_number": n.DisplayPhoneNumber = GraphJson.Shown(v); break;
+                    case "verified_name": n.VerifiedName = GraphJson.Shown(v); break;
+                    case "status": n.Status = GraphJson.Shown(v); break;
+                    case "quality_rating": n.QualityRating = GraphJson.Shown(v); break;
+                    case NewLimitField: n.MessagingLimitTier = GraphJson.Shown(v) ?? n.MessagingLimitTier; break;
+                    case OldLimitField: n.MessagingLimitTier ??= GraphJson.Shown(v); break;
+                    case "code_verification_status": n.CodeVerificationStatus = GraphJson.Shown(v); break;
+                    case "name_status": n.NameStatus = GraphJson.Shown(v); break;
+                    case "new_name_status": n.NewNameStatus = GraphJson.Shown(v); break;
+                    case "platform_type": n.PlatformType = GraphJson.Shown(v); break;
+                    case "throughput": n.ThroughputLevel = v.ValueKind == JsonValueKind.Object ? GraphJson.Shown(GraphJson.Property(v, "level")) : GraphJson.Shown(v); break;
+                    case "account_mode": n.AccountMode = GraphJson.Shown(v); break;
                     case "is_official_business_account": n.IsOfficialBusinessAccount = Bool(v); break;
                     case "is_pin_enabled": n.IsPinEnabled = Bool(v); break;
-                    case "certificate": n.Certificate = GraphJson.Text(v); break;
-                    case "last_onboarded_time": n.LastOnboardedTime = Time(GraphJson.Text(v)); break;
+                    case "certificate": n.Certificate = GraphJson.Shown(v); break;
+                    case "last_onboarded_time": n.LastOnboardedTime = Time(GraphJson.Shown(v)); break;
                     case "health_status": ReadHealth(v, n); break;
                     default:
                         if (extraFields != null && extraFields.Contains(name))
-                            (n.AdditionalFields ??= new Dictionary<string, string?>(StringComparer.Ordinal))[name] = GraphJson.Text(v);
+                            (n.AdditionalFields ??= new Dictionary<string, string?>(StringComparer.Ordinal))[name] = GraphJson.Shown(v);
                         break;
                 }
             }
@@ -93,7 +93,7 @@ namespace WhatsappPhone.Api
         static void ReadHealth(JsonElement v, PhoneNumber n)
         {
             if (v.ValueKind != JsonValueKind.Object) return;
-            n.HealthStatus = GraphJson.Text(GraphJson.Property(v, "can_send_message"));
+            n.HealthStatus = GraphJson.Shown(GraphJson.Property(v, "can_send_message"));
             if (GraphJson.Property(v, "entities") is not { ValueKind: JsonValueKind.Array } entities) return;
             var errors = new List<HealthStatusError>();
             foreach (var entity in entities.EnumerateArray())
@@ -102,12 +102,12 @@ namespace WhatsappPhone.Api
                 foreach (var err in entityErrors.EnumerateArray())
                     errors.Add(new HealthStatusError
                     {
-                        EntityType = GraphJson.Text(GraphJson.Property(entity, "entity_type")),
-                        EntityId = GraphJson.Text(GraphJson.Property(entity, "id")),
-                        CanSendMessage = GraphJson.Text(GraphJson.Property(entity, "can_send_message")),
-                        Code = GraphJson.Text(GraphJson.Property(err, "error_code")),
-                        Description = GraphJson.Text(GraphJson.Property(err, "error_description")),
-                        PossibleSolution = GraphJson.Text(GraphJson.Property(err, "possible_solution")),
+                        EntityType = GraphJson.Shown(GraphJson.Property(entity, "entity_type")),
+                        EntityId = GraphJson.Shown(GraphJson.Property(entity, "id")),
+                        CanSendMessage = GraphJson.Shown(GraphJson.Property(entity, "can_send_message")),
+                        Code = GraphJson.Shown(GraphJson.Property(err, "error_code")),
+                        Description = GraphJson.Shown(GraphJson.Property(err, "error_description")),
+                        PossibleSolution = GraphJson.Shown(GraphJson.Property(err, "possible_solution")),
                     });
             }
             if (errors.Count == 0) return;
@@ -119,7 +119,7 @@ namespace WhatsappPhone.Api
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            JsonValueKind.String when bool.TryParse(GraphJson.Text(v), out var b) => b,
+            JsonValueKind.String when bool.TryParse(GraphJson.Shown(v), out var b) => b,
             _ => null,
         };
 
