@@ -53,8 +53,16 @@ namespace WhatsappPhone.Cmdlets
 
         protected override void EndProcessing()
         {
-            if (AccessToken == null || AccessToken.Length == 0)
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException("The access token is empty."), "WaEmptyAccessToken", ErrorCategory.InvalidArgument, null));
+            SecureString token = null!;
+            try
+            {
+                // A copy, trimmed and checked: the caller's SecureString stays theirs to change or dispose.
+                token = AccessTokens.Normalize(AccessToken ?? new SecureString(), "-AccessToken");
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "WaInvalidToken", ErrorCategory.InvalidArgument, null));
+            }
             Uri? baseUri = null;
             try
             {
@@ -68,9 +76,6 @@ namespace WhatsappPhone.Cmdlets
             if (Proxy != null && (!Proxy.IsAbsoluteUri || (Proxy.Scheme != Uri.UriSchemeHttp && Proxy.Scheme != Uri.UriSchemeHttps)))
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The proxy must be an absolute http or https URI, such as http://proxy.example.com:8080; '{Proxy}' is not."),
                     "WaInvalidConnectionSetting", ErrorCategory.InvalidArgument, Proxy));
-            // A copy: the caller's SecureString stays theirs to change or dispose.
-            var token = AccessToken!.Copy();
-            token.MakeReadOnly();
             var context = new WaContext(token, BusinessAccountId, ApiVersion, baseUri, TimeoutSec, MaxRetries, MaxRetryWaitSec, Proxy);
             ConnectionResolver.CurrentContext = context;
             WriteVerbose($"Connected: {context}.");

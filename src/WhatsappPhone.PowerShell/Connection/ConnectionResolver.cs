@@ -80,7 +80,18 @@ namespace WhatsappPhone.Connection
             }
         }
 
-        static SecureString? TokenFromEnvironment() => Environment(TokenVariable) is { } token ? Secrets.ToSecureString(token) : null;
+        static SecureString? TokenFromEnvironment()
+        {
+            if (System.Environment.GetEnvironmentVariable(TokenVariable) is not { Length: > 0 } value) return null;
+            try
+            {
+                return AccessTokens.Normalize(Secrets.ToSecureString(value), "the environment variable " + TokenVariable);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new WaConnectionException(ex.Message, "WaInvalidToken", ex);
+            }
+        }
 
         static string? Environment(string name) =>
             System.Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value.Trim() : null;
