@@ -14,7 +14,8 @@ namespace WhatsappPhone.Api
         public const string DefaultBaseUri = "https://graph.facebook.com";
         public const int MaxIdLength = 32;
 
-        static readonly Regex Version = new Regex(@"^v\d{1,3}\.\d{1,3}$", RegexOptions.CultureInvariant);
+        // [0-9], not \d (which takes Arabic-Indic and full-width digits), and \z, not $ (which allows a final line break).
+        static readonly Regex Version = new Regex(@"^v[0-9]{1,3}\.[0-9]{1,3}\z", RegexOptions.CultureInvariant);
         static readonly Regex Language = new Regex(@"^[a-z]{2,3}(_[A-Z]{2})?$", RegexOptions.CultureInvariant);
         static readonly Regex LooksLikePhoneNumber = new Regex(@"^\s*\+|\d[\s\-().]+\d", RegexOptions.CultureInvariant);
 
