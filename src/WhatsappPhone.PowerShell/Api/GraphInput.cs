@@ -16,7 +16,7 @@ namespace WhatsappPhone.Api
 
         // [0-9], not \d (which takes Arabic-Indic and full-width digits), and \z, not $ (which allows a final line break).
         static readonly Regex Version = new Regex(@"^v[0-9]{1,3}\.[0-9]{1,3}\z", RegexOptions.CultureInvariant);
-        static readonly Regex Language = new Regex(@"^[a-z]{2,3}(_[A-Z]{2})?$", RegexOptions.CultureInvariant);
+        static readonly Regex Language = new Regex(@"^[a-z]{2,3}(_[A-Z]{2})?\z", RegexOptions.CultureInvariant);
         static readonly Regex LooksLikePhoneNumber = new Regex(@"^\s*\+|\d[\s\-().]+\d", RegexOptions.CultureInvariant);
 
         /// <summary>A Graph object ID: 1 to 32 ASCII digits. <paramref name="what"/> names it in the message.</summary>
