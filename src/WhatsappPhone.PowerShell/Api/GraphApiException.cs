@@ -13,7 +13,7 @@ namespace WhatsappPhone.Api
     public class GraphApiException : Exception
     {
         public GraphApiException(string message, HttpStatusCode? httpStatusCode = null, Exception? inner = null)
-            : base(ServerText.Shorten(ServerText.Clean(message), 4 * ServerText.MaxLength), inner)
+            : base(ServerText.Shorten(ServerText.Clean(GraphInput.WithoutUserInfo(message)), 4 * ServerText.MaxLength), inner)
         {
             HttpStatusCode = httpStatusCode;
         }

@@ -33,13 +33,27 @@ namespace WhatsappPhone.Api
             return client;
         }
 
+        /// <summary>A proxy; user:password in its URI become its credentials (answered to a 407 challenge).</summary>
+        static WebProxy Proxy(Uri uri)
+        {
+            var proxy = new WebProxy(new UriBuilder(uri) { UserName = "", Password = "" }.Uri);
+            if (uri.UserInfo.Length > 0)
+            {
+                var colon = uri.UserInfo.IndexOf(':');
+                var user = colon < 0 ? uri.UserInfo : uri.UserInfo.Substring(0, colon);
+                var password = colon < 0 ? "" : uri.UserInfo.Substring(colon + 1);
+                proxy.Credentials = new NetworkCredential(Uri.UnescapeDataString(user), Uri.UnescapeDataString(password));
+            }
+            return proxy;
+        }
+
         sealed class PrimaryHandlerByName : IConfigureNamedOptions<HttpClientFactoryOptions>
         {
             public void Configure(HttpClientFactoryOptions options) => Configure(Options.DefaultName, options);
 
             public void Configure(string? name, HttpClientFactoryOptions options)
             {
-                var proxy = name != null && name.StartsWith(ProxyPrefix, StringComparison.Ordinal) ? new WebProxy(new Uri(name.Substring(ProxyPrefix.Length))) : null;
+                var proxy = name != null && name.StartsWith(ProxyPrefix, StringComparison.Ordinal) ? Proxy(new Uri(name.Substring(ProxyPrefix.Length))) : null;
                 options.HandlerLifetime = TimeSpan.FromMinutes(5);
                 options.HttpMessageHandlerBuilderActions.Add(b => b.PrimaryHandler = new HttpClientHandler
                 {

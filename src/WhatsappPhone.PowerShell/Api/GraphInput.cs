@@ -72,12 +72,24 @@ namespace WhatsappPhone.Api
                 $"'{version}' is not a Graph API version. Give it as v<major>.<minor>, such as {DefaultApiVersion}.", paramName);
         }
 
-        /// <summary>An absolute https URI, or http to a loopback host (the local emulator). Tokens never travel in clear text elsewhere.</summary>
+        /// <summary>
+        /// An absolute https URI, or http to a loopback host (the local emulator). Tokens never travel in
+        /// clear text elsewhere. No user name or password (Graph takes the token alone, and a password
+        /// there would be shown wherever the URI is), and no query or fragment (they would be dropped).
+        /// </summary>
         public static Uri RequireBaseUri(string? value, string paramName)
         {
             if (string.IsNullOrWhiteSpace(value) || !Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.IsFile || uri.IsUnc)
                 throw new ArgumentException(
-                    $"'{value}' is not an absolute URI. Give the Graph API root, such as {DefaultBaseUri}.", paramName);
+                    $"'{WithoutUserInfo(value)}' is not an absolute URI. Give the Graph API root, such as {DefaultBaseUri}.", paramName);
+            if (uri.UserInfo.Length > 0)
+                throw new ArgumentException(
+                    $"The base URI must not carry a user name or password ({uri.Scheme}://***@{uri.Authority}): Graph authenticates with the access token alone. Give the API root, such as {DefaultBaseUri}.",
+                    paramName);
+            if (uri.Query.Length > 0 || uri.Fragment.Length > 0 || value!.IndexOf('?') >= 0 || value.IndexOf('#') >= 0)
+                throw new ArgumentException(
+                    $"The base URI must not have a query or fragment ('?...' or '#...'): requests would drop it. Give the API root only, such as {DefaultBaseUri}.",
+                    paramName);
             if (uri.Scheme == Uri.UriSchemeHttps) return uri;
             if (uri.Scheme == Uri.UriSchemeHttp)
             {
@@ -88,6 +100,20 @@ namespace WhatsappPhone.Api
             }
             throw new ArgumentException($"The base URI must use https (or http to localhost); '{uri.Scheme}' is not supported.", paramName);
         }
+
+        /// <summary>An explicit proxy: absolute http or https. Its user name and password are kept for use, never shown.</summary>
+        public static Uri RequireProxy(Uri? proxy, string paramName)
+        {
+            if (proxy != null && proxy.IsAbsoluteUri && (proxy.Scheme == Uri.UriSchemeHttp || proxy.Scheme == Uri.UriSchemeHttps)) return proxy;
+            throw new ArgumentException(
+                $"The proxy must be an absolute http or https URI, such as http://proxy.example.com:8080; '{WithoutUserInfo(proxy?.OriginalString)}' is not.", paramName);
+        }
+
+        /// <summary>A URI fit to show: a user name and password become ***.</summary>
+        public static string? WithoutUserInfo(string? uri) =>
+            uri == null ? null : UserInfo.Replace(uri, "$1***@");
+
+        static readonly Regex UserInfo = new Regex(@"(^|[a-zA-Z][a-zA-Z0-9+.\-]*://|//)[^/?#@\s]*@", RegexOptions.CultureInvariant);
 
         internal static bool IsLoopback(Uri uri) =>
             uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));

@@ -73,9 +73,14 @@ namespace WhatsappPhone.Cmdlets
             {
                 ThrowTerminatingError(new ErrorRecord(ex, "WaInvalidConnectionSetting", ErrorCategory.InvalidArgument, ex.ParamName));
             }
-            if (Proxy != null && (!Proxy.IsAbsoluteUri || (Proxy.Scheme != Uri.UriSchemeHttp && Proxy.Scheme != Uri.UriSchemeHttps)))
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The proxy must be an absolute http or https URI, such as http://proxy.example.com:8080; '{Proxy}' is not."),
-                    "WaInvalidConnectionSetting", ErrorCategory.InvalidArgument, Proxy));
+            try
+            {
+                if (Proxy != null) GraphInput.RequireProxy(Proxy, nameof(Proxy));
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "WaInvalidConnectionSetting", ErrorCategory.InvalidArgument, nameof(Proxy)));
+            }
             var context = new WaContext(token, BusinessAccountId, ApiVersion, baseUri, TimeoutSec, MaxRetries, MaxRetryWaitSec, Proxy);
             ConnectionResolver.CurrentContext = context;
             WriteVerbose($"Connected: {context}.");

@@ -53,7 +53,7 @@ namespace WhatsappPhone.Connection
                     ? new RetryPolicy(context.MaxRetries ?? RetryPolicy.Default.MaxRetries,
                         context.MaxRetryWaitSec is int w ? TimeSpan.FromSeconds(w) : RetryPolicy.Default.MaxWait)
                     : null;
-                var proxy = context?.Proxy is string p ? new Uri(p) : null;
+                var proxy = context?.ProxyUri;
                 return new GraphSettings(token, version, GraphInput.RequireBaseUri(baseUri, BaseUriVariable), timeout, retry, proxy);
             }
             catch (ArgumentException ex)
