@@ -48,7 +48,7 @@ namespace WhatsappPhone.Api
         public GraphClient(GraphSettings settings, HttpClient? http = null, IGraphLog? log = null)
         {
             this.settings = settings ?? throw new ArgumentNullException(nameof(settings));
-            transport = new GraphTransport(settings, http ?? GraphHttp.CreateClient(settings.Proxy), log);
+            transport = new GraphTransport(settings, http ?? GraphHttp.CreateClient(settings.Proxy, settings.BaseUri), log);
         }
 
         /// <summary>The first page of a WhatsApp Business Account's numbers.</summary>

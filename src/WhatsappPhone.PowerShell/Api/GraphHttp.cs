@@ -13,8 +13,10 @@ namespace WhatsappPhone.Api
     /// </summary>
     internal static class GraphHttp
     {
-        // One named client per proxy: "graph" uses the system proxy, "graph proxy <uri>" an explicit one.
+        // One named client per proxy: "graph" uses the system proxy, "graph proxy <uri>" an explicit one,
+        // "graph direct" none.
         const string ClientName = "graph";
+        const string DirectName = "graph direct";
         const string ProxyPrefix = "graph proxy ";
 
         static readonly Lazy<IHttpClientFactory> Factory = new Lazy<IHttpClientFactory>(() =>
@@ -25,10 +27,15 @@ namespace WhatsappPhone.Api
             return services.BuildServiceProvider().GetRequiredService<IHttpClientFactory>();
         });
 
-        /// <summary>A client over the shared handlers; timeouts are applied per request by the caller.</summary>
-        public static HttpClient CreateClient(Uri? proxy)
+        /// <summary>
+        /// A client over the shared handlers; timeouts are applied per request by the caller. A loopback
+        /// <paramref name="baseUri"/> (the emulator, over plain http) never goes through a proxy, system or
+        /// explicit: the proxy would receive the token in clear text.
+        /// </summary>
+        public static HttpClient CreateClient(Uri? proxy, Uri baseUri)
         {
-            var client = Factory.Value.CreateClient(proxy == null ? ClientName : ProxyPrefix + proxy.AbsoluteUri);
+            var name = GraphInput.IsLoopback(baseUri) ? DirectName : proxy == null ? ClientName : ProxyPrefix + proxy.AbsoluteUri;
+            var client = Factory.Value.CreateClient(name);
             client.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
             return client;
         }
@@ -60,7 +67,7 @@ namespace WhatsappPhone.Api
                     // A redirect must never carry the token to another host: Graph does not redirect API calls.
                     AllowAutoRedirect = false,
                     AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-                    UseProxy = true,
+                    UseProxy = name != DirectName,
                     Proxy = proxy,
                     UseCookies = false,
                     // Enough connections for -ThrottleLimit's maximum; .NET Framework would otherwise allow 2 per host.
