@@ -87,12 +87,4 @@ namespace WhatsappPhone.Cmdlets
             if (PassThru) WriteObject(context);
         }
     }
-
-    /// <summary>Forgets this runspace's connection; commands then fall back to the environment variables.</summary>
-    [Cmdlet(VerbsCommunications.Disconnect, "WaAccount")]
-    [OutputType(typeof(void))]
-    public sealed class DisconnectWaAccountCommand : PSCmdlet
-    {
-        protected override void EndProcessing() => ConnectionResolver.CurrentContext = null;
-    }
 }

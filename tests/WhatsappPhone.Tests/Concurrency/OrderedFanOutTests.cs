@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using WhatsappPhone.Concurrency;
 using WhatsappPhone.Cmdlets;
 using Xunit;
 

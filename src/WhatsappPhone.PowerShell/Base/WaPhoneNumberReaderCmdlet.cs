@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using WhatsappPhone.Api;
+using WhatsappPhone.Concurrency;
 using WhatsappPhone.Models;
 
 namespace WhatsappPhone.Cmdlets

@@ -1,7 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
+using WhatsappPhone.Models;
 
-namespace WhatsappPhone.Models
+namespace WhatsappPhone.Health
 {
     /// <summary>
     /// The health check people write by hand: what in a number's state stops or threatens sending,

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using WhatsappPhone.Api;
+using WhatsappPhone.Concurrency;
 using WhatsappPhone.Connection;
 
 namespace WhatsappPhone.Cmdlets
@@ -207,14 +208,6 @@ namespace WhatsappPhone.Cmdlets
             while (log.Lines.TryDequeue(out var entry))
                 if (entry.Verbose) WriteVerbose(entry.Line);
                 else WriteDebug(entry.Line);
-        }
-
-        /// <summary>The client logs from thread-pool threads; lines wait here for the pipeline thread.</summary>
-        sealed class QueuedLog : IGraphLog
-        {
-            public readonly ConcurrentQueue<(bool Verbose, string Line)> Lines = new ConcurrentQueue<(bool, string)>();
-            public void Debug(string line) => Lines.Enqueue((false, line));
-            public void Verbose(string line) => Lines.Enqueue((true, line));
         }
     }
 }

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace WhatsappPhone.Cmdlets
+namespace WhatsappPhone.Concurrency
 {
     /// <summary>
     /// Runs producers concurrently, at most <c>limit</c> at once and started in input order, and hands
