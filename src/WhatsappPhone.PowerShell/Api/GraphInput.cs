@@ -51,11 +51,21 @@ namespace WhatsappPhone.Api
                 throw new ArgumentException("The PIN must be six ASCII digits 0-9, with no spaces, letters or other characters.", paramName);
         }
 
-        /// <summary>The code from request_code: 4 to 10 ASCII digits, as a string. The message never repeats it.</summary>
+        /// <summary>
+        /// The code from request_code: exactly six ASCII digits, as a string, like the PIN: a code typed
+        /// without quotes (-Code 012345) reaches the cmdlet as the number 12345, and is refused rather
+        /// than sent without its zero. The message never repeats it.
+        /// </summary>
         public static void RequireVerificationCode(string? code, string paramName)
         {
-            if (code == null || code.Length < 4 || code.Length > 10 || !IsAsciiDigits(code))
-                throw new ArgumentException("The verification code is the digits sent by SMS or voice call (usually six), with no spaces or other characters.", paramName);
+            if (code == null || code.Length == 0)
+                throw new ArgumentException("A verification code is required: the six digits sent by SMS or voice call.", paramName);
+            if (code.Length != 6)
+                throw new ArgumentException(
+                    $"The verification code is exactly six digits; the value given has {code.Length} characters. " +
+                    "Pass it as a quoted string so leading zeros survive ('098765', not 098765).", paramName);
+            if (!IsAsciiDigits(code))
+                throw new ArgumentException("The verification code is the six digits sent by SMS or voice call, with no spaces or other characters.", paramName);
         }
 
         /// <summary>A language code such as en_US or pt_BR for request_code.</summary>

@@ -37,5 +37,30 @@ namespace WhatsappPhone.Tests.Cmdlets
             Assert.Contains("ParameterArgumentValidationError", r.ErrorIds);
             Assert.Equal(0, graph.Count);
         }
+    
+
+        [Theory]
+        [InlineData("012345")]
+        [InlineData("(12345)")]
+        [InlineData("0012345")]
+        public void A_verification_code_typed_as_a_number_that_lost_its_leading_zero_is_refused_before_any_request(string code)
+        {
+            var r = Run(Connect + $"Confirm-WaPhoneNumberCode -PhoneNumberId 107878721936019 -Code {code} -Confirm:$false");
+
+            var record = Assert.Single(r.Errors);
+            Assert.Contains("ParameterArgumentValidationError", record.FullyQualifiedErrorId);
+            Assert.Contains("quoted string", record.Exception.Message);
+            Assert.DoesNotContain("12345", r.Everything);
+            Assert.Equal(0, graph.Count);
+        }
+
+        [Fact]
+        public void A_six_digit_code_is_sent_as_a_string_with_its_leading_zero()
+        {
+            var r = Run(Connect + "Confirm-WaPhoneNumberCode -PhoneNumberId 107878721936019 -Code '012345' -Confirm:$false");
+
+            Assert.Empty(r.Errors);
+            Assert.Contains("\"code\":\"012345\"", graph.Requests.Single().Body);
+        }
     }
 }
