@@ -71,4 +71,15 @@ namespace WhatsappPhone.Api
 
         public override string ErrorId => "WaApi.Timeout";
     }
+
+    /// <summary>
+    /// The module refused to send a request, to keep the token where it belongs (a paging link that
+    /// leaves the base URI's host). Nothing was sent, and trying again cannot help.
+    /// </summary>
+    public sealed class GraphSecurityRefusalException : GraphApiException
+    {
+        public GraphSecurityRefusalException(string message) : base(message) { }
+
+        public override string ErrorId => "WaSecurityRefusal";
+    }
 }

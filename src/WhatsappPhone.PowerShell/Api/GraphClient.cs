@@ -189,7 +189,7 @@ namespace WhatsappPhone.Api
         Uri CheckSameOrigin(Uri uri)
         {
             if (Uri.Compare(uri, settings.BaseUri, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
-                throw new GraphApiException($"Refusing to send the access token to {uri.GetLeftPart(UriPartial.Authority)}: the paging link leaves {settings.BaseUri.GetLeftPart(UriPartial.Authority)}.");
+                throw new GraphSecurityRefusalException($"Refusing to send the access token to {uri.GetLeftPart(UriPartial.Authority)}: the paging link leaves {settings.BaseUri.GetLeftPart(UriPartial.Authority)}.");
             return uri;
         }
 

@@ -33,6 +33,7 @@ namespace WhatsappPhone.Cmdlets
             (4, _) or (17, _) or (32, _) or (613, _) or (80007, _) or (80008, _) => ErrorCategory.LimitsExceeded,
             (133008, _) or (133009, _) or (133016, _) => ErrorCategory.LimitsExceeded,
             (1, _) or (2, _) or (131000, _) or (131016, _) or (133004, _) => ErrorCategory.ResourceUnavailable,
+            (null, _) when ex is GraphSecurityRefusalException => ErrorCategory.SecurityError,
             (null, _) when ex is GraphTimeoutException => ErrorCategory.OperationTimeout,
             (null, _) when ex.HttpStatusCode == null => ErrorCategory.ConnectionError,
             (null, _) when (int?)ex.HttpStatusCode == 429 => ErrorCategory.LimitsExceeded,
