@@ -51,6 +51,10 @@ namespace WhatsappPhone.Cmdlets
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>Builds and returns the context without making it the session's connection (implies -PassThru).</summary>
+        [Parameter]
+        public SwitchParameter NoSessionUpdate { get; set; }
+
         protected override void EndProcessing()
         {
             SecureString token = null!;
@@ -82,6 +86,12 @@ namespace WhatsappPhone.Cmdlets
                 ThrowTerminatingError(new ErrorRecord(ex, "WaInvalidConnectionSetting", ErrorCategory.InvalidArgument, nameof(Proxy)));
             }
             var context = new WaContext(token, BusinessAccountId, ApiVersion, baseUri, TimeoutSec, MaxRetries, MaxRetryWaitSec, Proxy);
+            if (NoSessionUpdate)
+            {
+                WriteVerbose($"Built, without changing this session's connection: {context}.");
+                WriteObject(context);
+                return;
+            }
             ConnectionResolver.CurrentContext = context;
             WriteVerbose($"Connected: {context}.");
             if (PassThru) WriteObject(context);
