@@ -13,14 +13,18 @@
     FormatsToProcess     = @('WhatsappPhone.Format.ps1xml')
     CmdletsToExport      = @(
         'Confirm-WaPhoneNumberCode'
+        'Confirm-WaWebhookChallenge'
         'Connect-WaAccount'
+        'ConvertFrom-WaWebhook'
         'Disconnect-WaAccount'
         'Get-WaBusinessAccount'
         'Get-WaPhoneNumber'
+        'Receive-WaWebhook'
         'Register-WaPhoneNumber'
         'Request-WaPhoneNumberCode'
         'Set-WaPhoneNumberPin'
         'Test-WaPhoneNumber'
+        'Test-WaWebhookSignature'
         'Unregister-WaPhoneNumber'
     )
     FunctionsToExport    = @()

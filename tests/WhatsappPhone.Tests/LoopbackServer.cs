@@ -1,71 +1,107 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace WhatsappPhone.Tests
 {
+    /// <summary>What <see cref="LoopbackServer"/> answers: a status, headers and a body, of which only the first <see cref="StallAfter"/> bytes may be sent before the connection hangs.</summary>
+    sealed class Reply
+    {
+        public int Status = 200;
+        public byte[] Body = Array.Empty<byte>();
+        public readonly List<(string Name, string Value)> Headers = new List<(string, string)>();
+        /// <summary>Send this many body bytes, then hold the connection open without a word until the server stops.</summary>
+        public int? StallAfter;
+
+        public static Reply Json(string json, int status = 200) => new Reply { Status = status, Body = Encoding.UTF8.GetBytes(json) };
+    }
+
     /// <summary>
-    /// A real HTTP server on a loopback port that records what it receives and answers every request
-    /// alike: for what only a real socket shows (the Authorization header as sent, whether a proxy
-    /// was asked). It answers the recorded phone number unless told otherwise.
+    /// A real HTTP/1.1 server on 127.0.0.1 speaking over sockets, for what a mocked handler cannot
+    /// show: connections held by a stalled body, and the cmdlets' own HTTP pipeline. One request per
+    /// connection unless the handler stalls.
     /// </summary>
     sealed class LoopbackServer : IDisposable
     {
-        readonly HttpListener listener = new HttpListener();
-        readonly Func<HttpListenerRequest, (int Status, string Body)> answer;
-        public readonly List<(string Method, string Url, string? Authorization, string Body)> Requests = new List<(string, string, string?, string)>();
+        readonly TcpListener listener = new TcpListener(IPAddress.Loopback, 0);
+        readonly Func<string, string, Reply> answer;
+        readonly CancellationTokenSource stop = new CancellationTokenSource();
+        int requests, open;
 
-        public LoopbackServer(Func<HttpListenerRequest, (int Status, string Body)>? answer = null)
+        /// <param name="answer">Method and path-with-query → the reply.</param>
+        public LoopbackServer(Func<string, string, Reply> answer)
         {
-            this.answer = answer ?? (_ => (200, TestSupport.Recorded("registered_number_with_success_response")));
-            Port = FreePort();
-            listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+            this.answer = answer;
             listener.Start();
-            _ = Task.Run(Serve);
+            _ = AcceptAsync();
         }
 
-        public int Port { get; }
-        public string Uri => $"http://127.0.0.1:{Port}";
+        public string BaseUri => $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
+        public int Requests => Volatile.Read(ref requests);
+        /// <summary>Connections the client still holds open.</summary>
+        public int OpenConnections => Volatile.Read(ref open);
 
-        public int Count { get { lock (Requests) return Requests.Count; } }
-
-        async Task Serve()
+        async Task AcceptAsync()
         {
-            while (listener.IsListening)
+            while (!stop.IsCancellationRequested)
             {
-                HttpListenerContext context;
-                try { context = await listener.GetContextAsync().ConfigureAwait(false); }
+                TcpClient client;
+                try { client = await listener.AcceptTcpClientAsync(); }
                 catch (Exception) { return; }
-                var request = context.Request;
-                string body;
-                using (var reader = new System.IO.StreamReader(request.InputStream, Encoding.UTF8)) body = await reader.ReadToEndAsync().ConfigureAwait(false);
-                lock (Requests) Requests.Add((request.HttpMethod, request.RawUrl ?? "", request.Headers["Authorization"], body));
-                var (status, text) = answer(request);
-                var bytes = Encoding.UTF8.GetBytes(text);
-                context.Response.StatusCode = status;
-                context.Response.ContentType = "application/json";
-                context.Response.ContentLength64 = bytes.Length;
-                await context.Response.OutputStream.WriteAsync(bytes, 0, bytes.Length).ConfigureAwait(false);
-                context.Response.Close();
+                _ = ServeAsync(client);
             }
         }
 
-        static int FreePort()
+        async Task ServeAsync(TcpClient client)
         {
-            var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            var port = ((IPEndPoint)l.LocalEndpoint).Port;
-            l.Stop();
-            return port;
+            Interlocked.Increment(ref open);
+            try
+            {
+                using (client)
+                {
+                    var stream = client.GetStream();
+                    var reader = new StreamReader(stream, Encoding.ASCII, false, 1024, leaveOpen: true);
+                    var requestLine = await reader.ReadLineAsync();
+                    if (requestLine == null) return;
+                    string? line;
+                    while (!string.IsNullOrEmpty(line = await reader.ReadLineAsync())) { }
+                    Interlocked.Increment(ref requests);
+                    var parts = requestLine.Split(' ');
+                    var reply = answer(parts[0], parts[1]);
+                    var head = new StringBuilder($"HTTP/1.1 {reply.Status} {(HttpStatusCode)reply.Status}\r\nContent-Type: application/json\r\nContent-Length: {reply.Body.Length}\r\n");
+                    foreach (var (name, value) in reply.Headers) head.Append($"{name}: {value}\r\n");
+                    if (reply.StallAfter == null) head.Append("Connection: close\r\n");
+                    head.Append("\r\n");
+                    var bytes = Encoding.ASCII.GetBytes(head.ToString());
+                    await stream.WriteAsync(bytes, 0, bytes.Length);
+                    await stream.WriteAsync(reply.Body, 0, Math.Min(reply.Body.Length, reply.StallAfter ?? int.MaxValue));
+                    await stream.FlushAsync();
+                    if (reply.StallAfter != null)
+                    {
+                        // Hang until the client gives up on the connection (a read of 0) or the server stops.
+                        var buffer = new byte[1];
+                        try { await stream.ReadAsync(buffer, 0, 1, stop.Token); }
+                        catch (Exception) { }
+                    }
+                }
+            }
+            catch (IOException) { }
+            catch (ObjectDisposedException) { }
+            finally
+            {
+                Interlocked.Decrement(ref open);
+            }
         }
 
         public void Dispose()
         {
+            stop.Cancel();
             listener.Stop();
-            listener.Close();
         }
     }
 }

@@ -2,12 +2,15 @@ using System;
 using System.IO;
 using System.Net.Http;
 using System.Security;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
 using RichardSzalay.MockHttp;
 using WhatsappPhone.Api;
+using WhatsappPhone.Api.Pipeline;
 
 namespace WhatsappPhone.Tests
 {
-    /// <summary>The recorded Graph responses in ../shared/reference/recorded, and a client over a mocked handler.</summary>
     /// <summary>A handler that runs a function per request, for failures MockHttp cannot express.</summary>
     sealed class FuncHandler : System.Net.Http.HttpMessageHandler
     {
@@ -23,6 +26,66 @@ namespace WhatsappPhone.Tests
         public readonly System.Collections.Generic.List<string> VerboseLines = new System.Collections.Generic.List<string>();
         public void Debug(string line) { lock (DebugLines) DebugLines.Add(line); }
         public void Verbose(string line) { lock (VerboseLines) VerboseLines.Add(line); }
+    }
+
+    /// <summary>
+    /// Time that passes only when the code waits: a wait moves the clock on at once (nobody sleeps), and
+    /// each wait is recorded. With <see cref="Held"/> set, waits stay pending until <see cref="Advance"/>.
+    /// </summary>
+    sealed class TestClock : GraphClock
+    {
+        readonly object sync = new object();
+        readonly List<(DateTime Due, TaskCompletionSource<bool> Done)> pending = new List<(DateTime, TaskCompletionSource<bool>)>();
+        DateTime now = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+        public readonly List<TimeSpan> Waits = new List<TimeSpan>();
+        public bool Held;
+
+        public override DateTime UtcNow { get { lock (sync) return now; } }
+
+        /// <summary>Everything waited, one after another.</summary>
+        public TimeSpan TotalWaited { get { lock (sync) { var t = TimeSpan.Zero; foreach (var w in Waits) t += w; return t; } } }
+
+        public int Pending { get { lock (sync) return pending.Count; } }
+
+        public override Task Delay(TimeSpan delay, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            lock (sync)
+            {
+                Waits.Add(delay);
+                if (!Held)
+                {
+                    if (delay > TimeSpan.Zero) now += delay;
+                    return Task.CompletedTask;
+                }
+                var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                var entry = (now + delay, done);
+                pending.Add(entry);
+                cancellationToken.Register(() =>
+                {
+                    lock (sync) pending.Remove(entry);
+                    done.TrySetCanceled(cancellationToken);
+                });
+                return done.Task;
+            }
+        }
+
+        /// <summary>Moves time on, without a wait: what passes while requests are on the wire.</summary>
+        public void Pass(TimeSpan span) { lock (sync) now += span; }
+
+        /// <summary>Moves held time on, completing the waits that are due.</summary>
+        public void Advance(TimeSpan span)
+        {
+            List<TaskCompletionSource<bool>> due;
+            lock (sync)
+            {
+                now += span;
+                due = pending.FindAll(p => p.Due <= now).ConvertAll(p => p.Done);
+                pending.RemoveAll(p => p.Due <= now);
+            }
+            foreach (var d in due) d.TrySetResult(true);
+        }
     }
 
     static class TestSupport
@@ -44,13 +107,20 @@ namespace WhatsappPhone.Tests
             return s;
         }
 
-        public static GraphClient Client(MockHttpMessageHandler handler, string version = "v25.0", TimeSpan? timeout = null, IGraphLog? log = null, RetryPolicy? retry = null) =>
-            new GraphClient(new GraphSettings(Secure(Token), version, new Uri(BaseUri), timeout, retry ?? FastRetries), handler.ToHttpClient(), log);
+        /// <summary>A client over a mocked handler, on a clock of its own, with a usage throttle of its own (nothing shared between tests).</summary>
+        public static GraphClient Client(MockHttpMessageHandler handler, string version = "v25.0", TimeSpan? timeout = null, IGraphLog? log = null, RetryOptions? retry = null, TestClock? clock = null) =>
+            Client(handler.ToHttpClient(), version, timeout, log, retry, clock);
 
-        /// <summary>Retries as in production, but with a 1 ms first backoff, so the tests do not sleep.</summary>
-        public static readonly RetryPolicy FastRetries = new RetryPolicy(4, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(1));
+        public static GraphClient Client(HttpClient http, string version = "v25.0", TimeSpan? timeout = null, IGraphLog? log = null, RetryOptions? retry = null, TestClock? clock = null, string baseUri = BaseUri)
+        {
+            clock ??= new TestClock();
+            return new GraphClient(new GraphSettings(Secure(Token), version, new Uri(baseUri), timeout, retry ?? Retries), http, log, clock, new UsageThrottle(clock));
+        }
 
-        public static readonly RetryPolicy NoRetries = new RetryPolicy(0, TimeSpan.Zero);
+        /// <summary>Retries as in production (the waits pass on the test's clock, not the wall's).</summary>
+        public static readonly RetryOptions Retries = RetryOptions.Default;
+
+        public static readonly RetryOptions NoRetries = new RetryOptions(0, TimeSpan.Zero);
 
         public static HttpResponseMessage Json(System.Net.HttpStatusCode status, string body)
         {

@@ -18,7 +18,8 @@ Describe 'The built module folder' {
     It 'exports exactly the cmdlets it lists' {
         $exported = (Get-Module WhatsappPhone).ExportedCmdlets.Keys | Sort-Object
         $exported | Should -Be (@('Confirm-WaPhoneNumberCode', 'Connect-WaAccount', 'Disconnect-WaAccount', 'Get-WaBusinessAccount', 'Get-WaPhoneNumber',
-                'Register-WaPhoneNumber', 'Request-WaPhoneNumberCode', 'Set-WaPhoneNumberPin', 'Test-WaPhoneNumber', 'Unregister-WaPhoneNumber') | Sort-Object)
+                'Register-WaPhoneNumber', 'Request-WaPhoneNumberCode', 'Set-WaPhoneNumberPin', 'Test-WaPhoneNumber', 'Unregister-WaPhoneNumber',
+                'Confirm-WaWebhookChallenge', 'ConvertFrom-WaWebhook', 'Receive-WaWebhook', 'Test-WaWebhookSignature') | Sort-Object)
     }
 
     It 'never ships System.Management.Automation, which the host supplies' {

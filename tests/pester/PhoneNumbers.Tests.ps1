@@ -174,7 +174,8 @@ Describe 'Registering and deregistering' {
     It 'reports deregistering an unregistered number as WaApi.133010' {
         Unregister-WaPhoneNumber -PhoneNumberId $recordedNumber -Force -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].Exception.Code | Should -Be 133010
-        $err[0].Exception.Message | Should -Match 'Register-WaPhoneNumber'
+        $err[0].Exception.Message | Should -Match 'not registered'
+        "$($err[0])" | Should -Match 'Register-WaPhoneNumber'
     }
 }
 

@@ -4,7 +4,7 @@ using WhatsappPhone.Models;
 namespace WhatsappPhone.Api
 {
     /// <summary>How a Graph WhatsApp Business Account object becomes a <see cref="BusinessAccount"/>.</summary>
-    public static class BusinessAccountJson
+    internal static class BusinessAccountJson
     {
         public static readonly string[] Fields = { "id", "name", "currency", "timezone_id", "message_template_namespace" };
 

@@ -1,5 +1,6 @@
 using System;
 using System.Net;
+using WhatsappPhone.Api.Pipeline;
 
 namespace WhatsappPhone.Api
 {
@@ -50,13 +51,39 @@ namespace WhatsappPhone.Api
         /// <summary>Set when the server asked to wait longer than the retry budget allowed.</summary>
         internal TimeSpan? RetryBudgetExceeded { get; set; }
 
-        public override string Message => RetryBudgetExceeded is TimeSpan wait
-            ? $"{base.Message} The server asked to wait {wait.TotalSeconds:0} s, more than the retry budget left (Connect-WaAccount -MaxRetryWaitSec)."
-            : base.Message;
+        /// <summary>What to do next, in words that name no cmdlet (the cmdlet layer adds those).</summary>
+        internal string? Advice { get; set; }
+
+        /// <summary>What the request was about, so the cmdlet layer can fit its advice to the ID that failed.</summary>
+        internal GraphTarget Target { get; set; }
+
+        /// <summary>Graph said the ID is a phone number where a WhatsApp Business Account was expected.</summary>
+        internal bool PhoneNumberAsAccount { get; set; }
+
+        /// <summary>An identifier for a failure of the module's own making (a paging loop, a body too large), in place of the status.</summary>
+        internal string? LocalErrorId { get; set; }
+
+        internal GraphErrorKind Kind => GraphErrorCodes.KindOf(this);
+
+        /// <summary>The message without advice or the retry budget sentence.</summary>
+        internal string BaseMessage => base.Message;
+
+        public override string Message
+        {
+            get
+            {
+                var message = base.Message;
+                if (Advice != null) message = GraphErrors.JoinSentences(message, Advice);
+                if (RetryBudgetExceeded is TimeSpan wait)
+                    message = GraphErrors.JoinSentences(message, $"The server asked to wait {wait.TotalSeconds:0} s, more than the retry budget left.");
+                return message;
+            }
+        }
 
         /// <summary>The identifier scripts match on: WaApi.&lt;code&gt;[.&lt;subcode&gt;], else WaApi.Http&lt;status&gt;.</summary>
         public virtual string ErrorId =>
-            Code is int c ? (Subcode is int s ? $"WaApi.{c}.{s}" : $"WaApi.{c}")
+            LocalErrorId != null ? LocalErrorId
+            : Code is int c ? (Subcode is int s ? $"WaApi.{c}.{s}" : $"WaApi.{c}")
             : HttpStatusCode is HttpStatusCode h ? $"WaApi.Http{(int)h}"
             : "WaApi.Connection";
     }

@@ -6,49 +6,41 @@ using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
-using System.Runtime.InteropServices;
 using System.Security;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using WhatsappPhone.Api.Paging;
+using WhatsappPhone.Api.Pipeline;
 using WhatsappPhone.Models;
 
 namespace WhatsappPhone.Api
 {
-    /// <summary>One page of a listing: its items and the absolute link to the next page, if any.</summary>
-    public sealed class Page<T>
-    {
-        public Page(IReadOnlyList<T> items, Uri? next, long? totalCount)
-        {
-            Items = items;
-            Next = next;
-            TotalCount = totalCount;
-        }
-
-        public IReadOnlyList<T> Items { get; }
-        public Uri? Next { get; }
-        public long? TotalCount { get; }
-    }
-
     /// <summary>
-    /// The Graph API client: the one place for HTTP, JSON, paging and errors. It knows nothing of
+    /// The Graph API client: builds each request (and says what it is about), sends it through the
+    /// pipeline (Pipeline/: retries, pacing, one send) and maps the answer. It knows nothing of
     /// PowerShell, so it is tested with a mocked HTTP handler alone.
     /// </summary>
-    public sealed partial class GraphClient
+    internal sealed partial class GraphClient
     {
         public const int MaxPageSize = 100;
+        /// <summary>A page with more items than this many times the page size asked for is refused: Graph never sends one.</summary>
+        const int MaxPageOverrun = 2;
         static readonly MediaTypeHeaderValue JsonType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
 
         readonly GraphSettings settings;
-        readonly GraphTransport transport;
+        readonly GraphPipeline pipeline;
 
         /// <param name="http">The HTTP client to send with; the module's shared pipeline when null.</param>
-        /// <param name="log">Receives one debug line per request (method, URL, status, duration, fbtrace_id) and a verbose line per retry.</param>
-        public GraphClient(GraphSettings settings, HttpClient? http = null, IGraphLog? log = null)
+        /// <param name="log">Receives one debug line per request (method, URL, status, duration, fbtrace_id) and a verbose line per retry or pause.</param>
+        /// <param name="clock">Time for backoff and pacing; the system clock when null (tests pass their own).</param>
+        /// <param name="throttle">Usage pacing; the host's process-wide throttle when null.</param>
+        public GraphClient(GraphSettings settings, HttpClient? http = null, IGraphLog? log = null, GraphClock? clock = null, UsageThrottle? throttle = null)
         {
             this.settings = settings ?? throw new ArgumentNullException(nameof(settings));
-            transport = new GraphTransport(settings, http ?? GraphHttp.CreateClient(settings.Proxy, settings.BaseUri), log);
+            pipeline = new GraphPipeline(settings, http ?? GraphHttp.CreateClient(settings.Proxy, settings.BaseUri), log, clock ?? GraphClock.System,
+                throttle ?? UsageThrottle.ForHost(settings.BaseUri));
         }
 
         /// <summary>The first page of a WhatsApp Business Account's numbers.</summary>
@@ -63,7 +55,7 @@ namespace WhatsappPhone.Api
 
         /// <summary>Fetches one page of phone numbers and parses it whole before returning any of it.</summary>
         public Task<Page<PhoneNumber>> GetPhoneNumberPageAsync(Uri pageUri, string businessAccountId, ICollection<string>? extraFields, CancellationToken cancellationToken) =>
-            GetPageAsync(pageUri, e => PhoneNumberJson.Read(e, businessAccountId, extraFields), cancellationToken);
+            GetPageAsync(pageUri, businessAccountId, GraphTarget.BusinessAccount, e => PhoneNumberJson.Read(e, businessAccountId, extraFields), cancellationToken);
 
         /// <summary>The first page of a business portfolio's owned or client WhatsApp Business Accounts.</summary>
         public Uri BusinessAccountsUri(string businessId, BusinessAccountOwnership ownership, int limit)
@@ -74,22 +66,30 @@ namespace WhatsappPhone.Api
         }
 
         public Task<Page<BusinessAccount>> GetBusinessAccountPageAsync(Uri pageUri, string businessId, BusinessAccountOwnership ownership, CancellationToken cancellationToken) =>
-            GetPageAsync(pageUri, e => BusinessAccountJson.Read(e, businessId, ownership), cancellationToken);
+            GetPageAsync(pageUri, businessId, GraphTarget.Business, e => BusinessAccountJson.Read(e, businessId, ownership), cancellationToken);
 
         /// <summary>One page of any Graph listing, parsed whole: a page cut off and retried never yields an item twice.</summary>
-        async Task<Page<T>> GetPageAsync<T>(Uri pageUri, Func<JsonElement, T> read, CancellationToken cancellationToken)
+        async Task<Page<T>> GetPageAsync<T>(Uri pageUri, string ownerId, GraphTarget owner, Func<JsonElement, T> read, CancellationToken cancellationToken)
         {
-            using var doc = await transport.SendAsync(HttpMethod.Get, CheckSameOrigin(pageUri), null, cancellationToken).ConfigureAwait(false);
+            var request = new GraphRequest(HttpMethod.Get, CheckSameOrigin(pageUri), ownerId, owner);
+            using var doc = await pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);
             var root = doc.RootElement;
             var items = new List<T>();
             if (GraphJson.Property(root, "data") is { ValueKind: JsonValueKind.Array } data)
+            {
+                var limit = PageSizeOf(pageUri);
+                if (data.GetArrayLength() > limit * MaxPageOverrun)
+                    throw new GraphApiException(
+                        $"{request.Description} answered {data.GetArrayLength()} items for a page of at most {limit}: the answer is not what was asked for, and was not read.",
+                        HttpStatusCode.OK) { Request = request.Description, Target = owner, LocalErrorId = "WaApi.ResponseTooLarge" };
                 foreach (var e in data.EnumerateArray())
                     if (e.ValueKind == JsonValueKind.Object) items.Add(read(e));
+            }
             Uri? next = null;
             if (GraphJson.Property(root, "paging") is { } paging && GraphJson.Text(GraphJson.Property(paging, "next")) is { Length: > 0 } link)
             {
                 if (!Uri.TryCreate(link, UriKind.Absolute, out next))
-                    throw new GraphApiException($"The Graph API answered a next-page link that is not an absolute URI: '{GraphTransport.Redact(link)}'.", HttpStatusCode.OK);
+                    throw new GraphApiException($"The Graph API answered a next-page link that is not an absolute URI: '{Secrets.Redact(link)}'.", HttpStatusCode.OK);
                 next = StripAccessToken(next);
             }
             var total = GraphJson.Property(root, "summary") is { } summary ? GraphJson.Count(GraphJson.Property(summary, "total_count")) : null;
@@ -100,7 +100,7 @@ namespace WhatsappPhone.Api
         {
             GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
             var uri = ApiUri(phoneNumberId, "fields=" + Escape(string.Join(",", fields)));
-            using var doc = await transport.SendAsync(HttpMethod.Get, uri, null, cancellationToken).ConfigureAwait(false);
+            using var doc = await pipeline.SendAsync(new GraphRequest(HttpMethod.Get, uri, phoneNumberId, GraphTarget.PhoneNumber), cancellationToken).ConfigureAwait(false);
             return PhoneNumberJson.Read(doc.RootElement, null, extraFields);
         }
 
@@ -111,28 +111,28 @@ namespace WhatsappPhone.Api
             var body = JsonBody(w =>
             {
                 w.WriteString("messaging_product", "whatsapp");
-                GraphTransport.WithRevealed(pin, p =>
+                Secrets.WithRevealed(pin, p =>
                 {
                     GraphInput.RequirePin(p, nameof(pin));
                     w.WriteString("pin", p);
                 });
                 if (!string.IsNullOrEmpty(dataLocalizationRegion)) w.WriteString("data_localization_region", dataLocalizationRegion);
             });
-            await PostForSuccessAsync($"{phoneNumberId}/register", body, cancellationToken).ConfigureAwait(false);
+            await PostForSuccessAsync(phoneNumberId, $"{phoneNumberId}/register", body, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>POST /{id}/deregister (no body).</summary>
         public Task DeregisterAsync(string phoneNumberId, CancellationToken cancellationToken)
         {
             GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
-            return PostForSuccessAsync($"{phoneNumberId}/deregister", null, cancellationToken);
+            return PostForSuccessAsync(phoneNumberId, $"{phoneNumberId}/deregister", null, cancellationToken);
         }
 
         /// <summary>POST /{id}/request_code: sends a verification code by SMS or voice call. Not retried blindly (each sends a message).</summary>
         public Task RequestCodeAsync(string phoneNumberId, string codeMethod, string language, CancellationToken cancellationToken)
         {
             GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
-            return PostForSuccessAsync($"{phoneNumberId}/request_code", JsonBody(w =>
+            return PostForSuccessAsync(phoneNumberId, $"{phoneNumberId}/request_code", JsonBody(w =>
             {
                 w.WriteString("code_method", codeMethod);
                 w.WriteString("language", language);
@@ -143,7 +143,7 @@ namespace WhatsappPhone.Api
         public Task VerifyCodeAsync(string phoneNumberId, SecureString code, CancellationToken cancellationToken)
         {
             GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
-            return PostForSuccessAsync($"{phoneNumberId}/verify_code", JsonBody(w => GraphTransport.WithRevealed(code, c =>
+            return PostForSuccessAsync(phoneNumberId, $"{phoneNumberId}/verify_code", JsonBody(w => Secrets.WithRevealed(code, c =>
             {
                 GraphInput.RequireVerificationCode(c, nameof(code));
                 w.WriteString("code", c);
@@ -154,18 +154,19 @@ namespace WhatsappPhone.Api
         public Task SetPinAsync(string phoneNumberId, SecureString pin, CancellationToken cancellationToken)
         {
             GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
-            return PostForSuccessAsync(phoneNumberId, JsonBody(w => GraphTransport.WithRevealed(pin, p =>
+            return PostForSuccessAsync(phoneNumberId, phoneNumberId, JsonBody(w => Secrets.WithRevealed(pin, p =>
             {
                 GraphInput.RequirePin(p, nameof(pin));
                 w.WriteString("pin", p);
             })), cancellationToken);
         }
 
-        async Task PostForSuccessAsync(string path, byte[]? body, CancellationToken cancellationToken)
+        async Task PostForSuccessAsync(string phoneNumberId, string path, byte[]? body, CancellationToken cancellationToken)
         {
             try
             {
-                using var doc = await transport.SendAsync(HttpMethod.Post, ApiUri(path, null), body == null ? null : () => JsonContent(body), cancellationToken).ConfigureAwait(false);
+                var request = new GraphRequest(HttpMethod.Post, ApiUri(path, null), phoneNumberId, GraphTarget.PhoneNumber, body == null ? null : () => JsonContent(body));
+                using var doc = await pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 if (GraphJson.Property(doc.RootElement, "success") is not { ValueKind: JsonValueKind.True })
                     throw new GraphApiException($"The Graph API did not confirm POST {path}: it answered {Shorten(doc.RootElement.GetRawText())} instead of {{\"success\":true}}.", HttpStatusCode.OK)
                     { Request = "POST " + path };
@@ -219,6 +220,15 @@ namespace WhatsappPhone.Api
             if (uri.Query.IndexOf("access_token=", StringComparison.OrdinalIgnoreCase) < 0) return uri;
             var kept = uri.Query.TrimStart('?').Split('&').Where(p => !p.StartsWith("access_token=", StringComparison.OrdinalIgnoreCase));
             return new UriBuilder(uri) { Query = string.Join("&", kept) }.Uri;
+        }
+
+        /// <summary>The limit a page link asks for (Graph's own links repeat it), else the largest page.</summary>
+        static int PageSizeOf(Uri pageUri)
+        {
+            foreach (var p in pageUri.Query.TrimStart('?').Split('&'))
+                if (p.StartsWith("limit=", StringComparison.Ordinal) && int.TryParse(p.Substring(6), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit > 0)
+                    return Math.Min(limit, MaxPageSize);
+            return MaxPageSize;
         }
 
         static string Escape(string s) => Uri.EscapeDataString(s).Replace("%2C", ",");

@@ -1,19 +1,15 @@
 using System;
-using System.Globalization;
 using System.Linq;
-using System.Net;
 using System.Net.Http;
 using System.Text.Json;
+using WhatsappPhone.Api.Pipeline;
 
 namespace WhatsappPhone.Api
 {
     /// <summary>Turns Graph's error envelope, or a response that is not one, into a <see cref="GraphApiException"/>.</summary>
     internal static class GraphErrors
     {
-        /// <summary>Graph codes that clear by themselves (reference: error codes table).</summary>
-        static readonly int[] TransientCodes = { 1, 2, 4, 17, 32, 613, 80007, 80008, 131000, 131016, 133004 };
-
-        public static GraphApiException FromEnvelope(JsonElement error, HttpResponseMessage response, string request)
+        public static GraphApiException FromEnvelope(JsonElement error, HttpResponseMessage response, GraphRequest request)
         {
             int? Int(string name) => GraphJson.Property(error, name) is { ValueKind: JsonValueKind.Number } n && n.TryGetInt32(out var i) ? i : (int?)null;
             string? Str(string name) => GraphJson.Text(GraphJson.Property(error, name));
@@ -31,7 +27,7 @@ namespace WhatsappPhone.Api
             Sentence(string.IsNullOrEmpty(graphMessage) ? $"The Graph API answered HTTP {(int)response.StatusCode} with error code {code}." : graphMessage!);
             if (!string.IsNullOrEmpty(userMessage) && userMessage != graphMessage) Sentence(userMessage!);
             if (!string.IsNullOrEmpty(details) && details != graphMessage && details != userMessage) Sentence("Details: " + details);
-            if ((Advice(code, subcode) ?? WrongNodeAdvice(code, graphMessage)) is { } advice) Sentence(advice);
+            var phoneNumberAsAccount = GraphErrorCodes.IsPhoneNumberAsAccount(code, graphMessage);
 
             return new GraphApiException(message, response.StatusCode)
             {
@@ -42,11 +38,13 @@ namespace WhatsappPhone.Api
                 UserTitle = Str("error_user_title"),
                 UserMessage = userMessage,
                 Details = details,
-                IsTransient = GraphJson.Property(error, "is_transient") is { ValueKind: JsonValueKind.True }
-                              || (code is int c && TransientCodes.Contains(c)),
-                FbTraceId = Str("fbtrace_id") ?? GraphTransport.Header(response, "X-Fb-Trace-Id"),
-                Request = request,
+                IsTransient = GraphJson.Property(error, "is_transient") is { ValueKind: JsonValueKind.True } || GraphErrorCodes.IsTransient(code, subcode),
+                FbTraceId = Str("fbtrace_id") ?? Header(response, "X-Fb-Trace-Id"),
+                Request = request.Description,
                 RetryAfter = WaitHint(response),
+                Target = request.Target,
+                PhoneNumberAsAccount = phoneNumberAsAccount,
+                Advice = phoneNumberAsAccount ? GraphErrorCodes.PhoneNumberAsAccountAdvice : GraphErrorCodes.Advice(code, subcode, request.Target, request.TargetId),
             };
         }
 
@@ -57,64 +55,56 @@ namespace WhatsappPhone.Api
             : $"{first}. {next}";
 
         /// <summary>An answer that is not a Graph error: an HTML page from a proxy, an empty body, a bare status.</summary>
-        public static GraphApiException FromStatus(HttpResponseMessage response, byte[] body, string request)
+        public static GraphApiException FromStatus(HttpResponseMessage response, int bodyLength, GraphRequest request)
         {
             var status = (int)response.StatusCode;
             var type = response.Content?.Headers.ContentType?.MediaType ?? "no content type";
-            var what = body.Length == 0 ? "an empty body" : $"a {type} body of {body.Length} bytes instead of a Graph JSON error";
+            var what = bodyLength == 0 ? "an empty body" : $"a {type} body of {bodyLength} bytes instead of a Graph JSON error";
             var transient = status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
             return new GraphApiException(
-                $"{request} failed with HTTP {status} ({response.ReasonPhrase}) and {what}." +
+                $"{request.Description} failed with HTTP {status} ({response.ReasonPhrase}) and {what}." +
                 (transient ? " This is usually a temporary fault of Graph or a proxy in between; try again shortly." : ""),
                 response.StatusCode)
             {
                 IsTransient = transient,
-                FbTraceId = GraphTransport.Header(response, "X-Fb-Trace-Id"),
-                Request = request,
+                FbTraceId = Header(response, "X-Fb-Trace-Id"),
+                Request = request.Description,
                 RetryAfter = WaitHint(response),
+                Target = request.Target,
             };
         }
 
-        /// <summary>What to do next, for the codes people meet most.</summary>
-        internal static string? Advice(int? code, int? subcode) => (code, subcode) switch
-        {
-            (100, 33) => "Check that you passed a phone-number ID (such as 107878721936019), not the phone number itself, and that the token may manage this account: Get-WaPhoneNumber lists the IDs of a WhatsApp Business Account.",
-            (100, 2388001) => "The display name is not approved yet: wait until NameStatus is APPROVED, then register.",
-            (190, _) => "The access token is expired or invalid: get a new one (runbooks should use a system-user token) and pass it to Connect-WaAccount or set WHATSAPP_ACCESS_TOKEN.",
-            (133005, _) => "What to do: register with the number's current two-step PIN, or set a new one with Set-WaPhoneNumberPin and register with that.",
-            (133006, _) => "The number must be verified again: request a code with Request-WaPhoneNumberCode (request_code), confirm it with Confirm-WaPhoneNumberCode (verify_code), then register.",
-            (133010, _) => "The number is not registered: register it first with Register-WaPhoneNumber.",
-            (133016, _) => "Register and deregister are limited to 10 attempts per number in 72 hours, and the number is now blocked for up to 72 hours: do not retry.",
-            _ => null,
-        };
+        /// <summary>
+        /// The same refusal again, for a request that was not sent because an earlier one showed the token
+        /// is refused: scripts see the same code, category and advice as for the first.
+        /// </summary>
+        public static GraphApiException Repeat(GraphApiException refused, GraphRequest request) =>
+            new GraphApiException(refused.BaseMessage, refused.HttpStatusCode)
+            {
+                Code = refused.Code,
+                Subcode = refused.Subcode,
+                Type = refused.Type,
+                GraphMessage = refused.GraphMessage,
+                UserTitle = refused.UserTitle,
+                UserMessage = refused.UserMessage,
+                Details = refused.Details,
+                FbTraceId = refused.FbTraceId,
+                Request = request.Description,
+                Target = request.Target,
+                Advice = refused.Advice,
+            };
 
-        /// <summary>A phone-number ID used where an account ID belongs: Graph names the node type it found.</summary>
-        internal static string? WrongNodeAdvice(int? code, string? graphMessage) =>
-            code == 100 && graphMessage != null && graphMessage.IndexOf("node type (WhatsAppBusinessPhoneNumber)", StringComparison.Ordinal) >= 0
-                ? "That ID is a phone-number ID, not a WhatsApp Business Account ID: get the number with Get-WaPhoneNumber -PhoneNumberId <id> (an ID given without a parameter name is taken as -BusinessAccountId)."
-                : null;
-
-        /// <summary>Retry-After (seconds or a date), else estimated_time_to_regain_access (minutes) in X-Business-Use-Case-Usage.</summary>
+        /// <summary>Retry-After (seconds or a date), else estimated_time_to_regain_access (minutes; 0 means now) in X-Business-Use-Case-Usage.</summary>
         internal static TimeSpan? WaitHint(HttpResponseMessage response)
         {
             var retryAfter = response.Headers.RetryAfter;
             if (retryAfter?.Delta is TimeSpan delta) return delta;
             if (retryAfter?.Date is DateTimeOffset date) return date - DateTimeOffset.UtcNow > TimeSpan.Zero ? date - DateTimeOffset.UtcNow : TimeSpan.Zero;
-            if (GraphTransport.Header(response, "X-Business-Use-Case-Usage") is not { } usage) return null;
-            try
-            {
-                using var doc = JsonDocument.Parse(usage);
-                var minutes = 0;
-                foreach (var account in doc.RootElement.EnumerateObject())
-                    foreach (var entry in account.Value.EnumerateArray())
-                        if (GraphJson.Property(entry, "estimated_time_to_regain_access") is { ValueKind: JsonValueKind.Number } m && m.TryGetInt32(out var v))
-                            minutes = Math.Max(minutes, v);
-                return minutes > 0 ? TimeSpan.FromMinutes(minutes) : (TimeSpan?)null;
-            }
-            catch (Exception ex) when (ex is JsonException || ex is InvalidOperationException)
-            {
-                return null;
-            }
+            var minutes = UsageHeaders.RegainMinutes(Header(response, UsageHeaders.BusinessHeader));
+            return minutes > 0 ? TimeSpan.FromMinutes(minutes) : (TimeSpan?)null;
         }
+
+        internal static string? Header(HttpResponseMessage r, string name) =>
+            r.Headers.TryGetValues(name, out var v) ? v.FirstOrDefault() : null;
     }
 }

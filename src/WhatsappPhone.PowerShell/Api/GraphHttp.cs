@@ -32,9 +32,9 @@ namespace WhatsappPhone.Api
         /// <paramref name="baseUri"/> (the emulator, over plain http) never goes through a proxy, system or
         /// explicit: the proxy would receive the token in clear text.
         /// </summary>
-        public static HttpClient CreateClient(Uri? proxy, Uri baseUri)
+        public static HttpClient CreateClient(Uri? proxy, Uri? baseUri = null)
         {
-            var name = GraphInput.IsLoopback(baseUri) ? DirectName : proxy == null ? ClientName : ProxyPrefix + proxy.AbsoluteUri;
+            var name = baseUri != null && GraphInput.IsLoopback(baseUri) ? DirectName : proxy == null ? ClientName : ProxyPrefix + proxy.AbsoluteUri;
             var client = Factory.Value.CreateClient(name);
             client.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
             return client;
@@ -66,7 +66,8 @@ namespace WhatsappPhone.Api
                 {
                     // A redirect must never carry the token to another host: Graph does not redirect API calls.
                     AllowAutoRedirect = false,
-                    AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                    // Decompressed by GraphSender, which caps the body before and after (a small gzip can expand to gigabytes).
+                    AutomaticDecompression = DecompressionMethods.None,
                     UseProxy = name != DirectName,
                     Proxy = proxy,
                     UseCookies = false,

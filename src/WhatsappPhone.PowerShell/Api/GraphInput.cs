@@ -8,7 +8,7 @@ namespace WhatsappPhone.Api
     /// Checks every value that ends up in a request, before the request exists: a bad value is a
     /// clear ArgumentException, never a request the API has to reject (or a path it misreads).
     /// </summary>
-    public static class GraphInput
+    internal static class GraphInput
     {
         public const string DefaultApiVersion = "v25.0";
         public const string DefaultBaseUri = "https://graph.facebook.com";
@@ -123,7 +123,8 @@ namespace WhatsappPhone.Api
         public static string? WithoutUserInfo(string? uri) =>
             uri == null ? null : UserInfo.Replace(uri, "$1***@");
 
-        static readonly Regex UserInfo = new Regex(@"(^|[a-zA-Z][a-zA-Z0-9+.\-]*://|//)[^/?#@\s]*@", RegexOptions.CultureInvariant);
+        // Anchored on "//" (or the start), never on a scheme pattern: linear even over a server's 5 MB message.
+        static readonly Regex UserInfo = new Regex(@"(^|//)[^/?#@\s]*@", RegexOptions.CultureInvariant);
 
         internal static bool IsLoopback(Uri uri) =>
             uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));

@@ -8,7 +8,7 @@ using WhatsappPhone.Models;
 namespace WhatsappPhone.Api
 {
     /// <summary>The phone-number fields the module asks for, and how a Graph object becomes a <see cref="PhoneNumber"/>.</summary>
-    public static class PhoneNumberJson
+    internal static class PhoneNumberJson
     {
         /// <summary>The limit field was renamed in v24: asking a newer version for the old one can fail with (#100) nonexisting field.</summary>
         public const int FirstVersionWithBusinessManagerLimit = 24;

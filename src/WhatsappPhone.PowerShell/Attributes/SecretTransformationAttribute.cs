@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Management.Automation;
 using System.Security;
+using WhatsappPhone.Api;
 using WhatsappPhone.Connection;
 
 namespace WhatsappPhone.Cmdlets

@@ -13,7 +13,7 @@ namespace WhatsappPhone.Cmdlets
             if (arguments is not SecureString pin) throw new ValidationMetadataException("A PIN is required: six digits, such as '024680'.");
             try
             {
-                GraphTransport.WithRevealed(pin, p => GraphInput.RequirePin(p, ""));
+                Secrets.WithRevealed(pin, p => GraphInput.RequirePin(p, ""));
             }
             catch (ArgumentException ex)
             {

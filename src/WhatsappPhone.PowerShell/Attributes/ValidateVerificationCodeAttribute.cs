@@ -13,7 +13,7 @@ namespace WhatsappPhone.Cmdlets
             if (arguments is not SecureString code) throw new ValidationMetadataException("A verification code is required.");
             try
             {
-                GraphTransport.WithRevealed(code, c => GraphInput.RequireVerificationCode(c, ""));
+                Secrets.WithRevealed(code, c => GraphInput.RequireVerificationCode(c, ""));
             }
             catch (ArgumentException ex)
             {

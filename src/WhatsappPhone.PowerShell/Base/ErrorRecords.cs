@@ -1,9 +1,13 @@
 using System.Management.Automation;
 using WhatsappPhone.Api;
+using WhatsappPhone.Api.Pipeline;
 
 namespace WhatsappPhone.Cmdlets
 {
-    /// <summary>Graph errors as ErrorRecords: a stable FullyQualifiedErrorId (WaApi.&lt;code&gt;), a real category, the ID as target.</summary>
+    /// <summary>
+    /// Graph errors as ErrorRecords: a stable FullyQualifiedErrorId (WaApi.&lt;code&gt;), a real category, the ID
+    /// as target, and the client's neutral advice completed with the cmdlets that act on it.
+    /// </summary>
     internal static class ErrorRecords
     {
         public static ErrorRecord FromGraph(GraphApiException ex, object? target, string? progress = null)
@@ -12,32 +16,46 @@ namespace WhatsappPhone.Cmdlets
             // Meta support can act on a fault of theirs; a wrong ID, token or PIN is for the caller to fix
             // (the message says how), and the trace ID stays on the exception as FbTraceId.
             var askSupport = ex.FbTraceId != null && (ex.IsTransient || ex.Code == null);
-            if (askSupport || progress != null)
-                record.ErrorDetails = new ErrorDetails(progress == null ? ex.Message : GraphErrors.JoinSentences(ex.Message, progress))
+            var message = ex.Message;
+            if (CmdletAdvice(ex) is { } advice) message = GraphErrors.JoinSentences(message, advice);
+            if (progress != null) message = GraphErrors.JoinSentences(message, progress);
+            if (askSupport || message != ex.Message)
+                record.ErrorDetails = new ErrorDetails(message)
                 {
                     RecommendedAction = askSupport ? $"If this persists, quote fbtrace_id {ex.FbTraceId} to Meta support." : null,
                 };
             return record;
         }
 
-        internal static ErrorCategory Category(GraphApiException ex) => (ex.Code, ex.Subcode) switch
+        /// <summary>The cmdlets that fix what the client's advice describes.</summary>
+        internal static string? CmdletAdvice(GraphApiException ex)
         {
-            (190, _) => ErrorCategory.AuthenticationError,
-            (10, _) => ErrorCategory.PermissionDenied,
-            (int c, _) when c >= 200 && c <= 299 => ErrorCategory.PermissionDenied,
-            (131031, _) => ErrorCategory.PermissionDenied,
-            (100, 33) => ErrorCategory.ObjectNotFound,
-            (100, _) => ErrorCategory.InvalidArgument,
-            (133005, _) => ErrorCategory.InvalidArgument,
-            (133006, _) or (133010, _) or (133000, _) or (133015, _) => ErrorCategory.InvalidOperation,
-            (4, _) or (17, _) or (32, _) or (613, _) or (80007, _) or (80008, _) => ErrorCategory.LimitsExceeded,
-            (133008, _) or (133009, _) or (133016, _) => ErrorCategory.LimitsExceeded,
-            (1, _) or (2, _) or (131000, _) or (131016, _) or (133004, _) => ErrorCategory.ResourceUnavailable,
-            (null, _) when ex is GraphSecurityRefusalException => ErrorCategory.SecurityError,
-            (null, _) when ex is GraphTimeoutException => ErrorCategory.OperationTimeout,
-            (null, _) when ex.HttpStatusCode == null => ErrorCategory.ConnectionError,
-            (null, _) when (int?)ex.HttpStatusCode == 429 => ErrorCategory.LimitsExceeded,
-            (null, _) when (int?)ex.HttpStatusCode >= 500 => ErrorCategory.ResourceUnavailable,
+            if (ex.PhoneNumberAsAccount)
+                return "Get the number with Get-WaPhoneNumber -PhoneNumberId <id> (an ID given without a parameter name is taken as -BusinessAccountId).";
+            if (ex is GraphTimeoutException) return "Connect-WaAccount -TimeoutSec sets the timeout.";
+            if (ex.RetryBudgetExceeded != null) return "Connect-WaAccount -MaxRetryWaitSec sets the retry budget.";
+            return (ex.Code, ex.Subcode) switch
+            {
+                (100, 33) when ex.Target == GraphTarget.PhoneNumber => "Get-WaPhoneNumber lists the IDs of a WhatsApp Business Account.",
+                (190, _) => "Pass the new token to Connect-WaAccount, or set WHATSAPP_ACCESS_TOKEN.",
+                (133005, _) => "Set-WaPhoneNumberPin sets a new PIN.",
+                (133006, _) => "Request a code with Request-WaPhoneNumberCode and confirm it with Confirm-WaPhoneNumberCode, then register.",
+                (133010, _) => "Register it with Register-WaPhoneNumber.",
+                _ => null,
+            };
+        }
+
+        internal static ErrorCategory Category(GraphApiException ex) => ex is GraphSecurityRefusalException ? ErrorCategory.SecurityError : ex.Kind switch
+        {
+            GraphErrorKind.Authentication => ErrorCategory.AuthenticationError,
+            GraphErrorKind.Permission => ErrorCategory.PermissionDenied,
+            GraphErrorKind.NotFound => ErrorCategory.ObjectNotFound,
+            GraphErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+            GraphErrorKind.InvalidState => ErrorCategory.InvalidOperation,
+            GraphErrorKind.Throttled => ErrorCategory.LimitsExceeded,
+            GraphErrorKind.Unavailable => ErrorCategory.ResourceUnavailable,
+            GraphErrorKind.Timeout => ErrorCategory.OperationTimeout,
+            GraphErrorKind.Connection => ErrorCategory.ConnectionError,
             _ => ErrorCategory.InvalidResult,
         };
     }

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using WhatsappPhone.Api;
+using WhatsappPhone.Api.Paging;
 using WhatsappPhone.Concurrency;
 using WhatsappPhone.Connection;
 
@@ -29,7 +30,7 @@ namespace WhatsappPhone.Cmdlets
         protected CancellationToken Cancellation => stopping.Token;
 
         /// <summary>The resolved connection, read when first needed, so -WhatIf works without one.</summary>
-        protected GraphSettings Settings
+        private protected GraphSettings Settings
         {
             get
             {
@@ -47,7 +48,7 @@ namespace WhatsappPhone.Cmdlets
             }
         }
 
-        protected GraphClient Client => client ??= new GraphClient(Settings, null, log);
+        private protected GraphClient Client => client ??= new GraphClient(Settings, null, log);
 
         protected override void StopProcessing() => stopping.Cancel();
 
@@ -91,15 +92,14 @@ namespace WhatsappPhone.Cmdlets
         /// The pages of a listing, fetched one at a time on the pipeline thread as the caller asks
         /// for them: a caller that stops asking sends no further request.
         /// </summary>
-        protected IEnumerable<Page<T>> Pages<T>(Uri first, Func<Uri, Task<Page<T>>> fetch, string what)
+        private protected IEnumerable<Page<T>> Pages<T>(Uri first, Func<Uri, CancellationToken, Task<Page<T>>> fetch, string what)
         {
-            Uri? next = first;
-            for (var number = 1; next != null; number++)
+            var pages = new PageIterator<T>(first, fetch);
+            while (true)
             {
-                WriteVerbose($"Reading page {number} of {what}.");
-                var page = Wait(fetch(next));
+                WriteVerbose($"Reading page {pages.PagesRead + 1} of {what}.");
+                if (Wait(pages.NextAsync(Cancellation)) is not { } page) yield break;
                 yield return page;
-                next = page.Next;
             }
         }
 
@@ -148,7 +148,7 @@ namespace WhatsappPhone.Cmdlets
         protected int FailureCount { get; private set; }
 
         /// <summary>Receives the client's log from background work; written out on the pipeline thread.</summary>
-        protected IGraphLog Log => log;
+        private protected IGraphLog Log => log;
 
         /// <summary>
         /// How many requests run at once when many numbers or accounts are asked for. Graph limits

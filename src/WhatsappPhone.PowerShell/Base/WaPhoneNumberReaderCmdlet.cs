@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using WhatsappPhone.Api;
+using WhatsappPhone.Api.Paging;
 using WhatsappPhone.Concurrency;
 using WhatsappPhone.Models;
 
@@ -35,15 +36,13 @@ namespace WhatsappPhone.Cmdlets
             var log = Log;
             FanOut.Add(account, async (push, ct) =>
             {
-                var uri = client.PhoneNumbersUri(account, fields, pageSize, includeTotalCount);
-                var read = 0UL;
-                for (var number = 1; uri != null && read < enough; number++)
+                var pages = new PageIterator<PhoneNumber>(client.PhoneNumbersUri(account, fields, pageSize, includeTotalCount),
+                    (uri, token) => client.GetPhoneNumberPageAsync(uri, account, extraFields, token), enough);
+                while (true)
                 {
-                    log.Verbose($"Reading page {number} of the numbers of WhatsApp Business Account {account}.");
-                    var page = await client.GetPhoneNumberPageAsync(uri, account, extraFields, ct).ConfigureAwait(false);
-                    read += (ulong)page.Items.Count;
+                    log.Verbose($"Reading page {pages.PagesRead + 1} of the numbers of WhatsApp Business Account {account}.");
+                    if (await pages.NextAsync(ct).ConfigureAwait(false) is not { } page) break;
                     await push(page).ConfigureAwait(false);
-                    uri = page.Next;
                 }
             });
         }
@@ -61,7 +60,7 @@ namespace WhatsappPhone.Cmdlets
         /// room (a long pipeline of IDs keeps a bounded window in flight); with true it waits for all.
         /// <paramref name="write"/> writes a page and returns how many numbers it wrote, or -1 to stop.
         /// </summary>
-        protected void WriteArrived(bool all, Func<object, Page<PhoneNumber>, int> write)
+        private protected void WriteArrived(bool all, Func<object, Page<PhoneNumber>, int> write)
         {
             if (fanOut == null) return;
             Drain(fanOut, all ? 0 : ThrottleLimit * 4, (target, page) =>

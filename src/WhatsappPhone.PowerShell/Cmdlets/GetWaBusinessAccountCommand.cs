@@ -32,7 +32,7 @@ namespace WhatsappPhone.Cmdlets
                     var listed = TryRun(business, () =>
                     {
                         foreach (var page in Pages(Client.BusinessAccountsUri(business, ownership, GraphClient.MaxPageSize),
-                                     uri => Client.GetBusinessAccountPageAsync(uri, business, ownership, Cancellation),
+                                     (uri, ct) => Client.GetBusinessAccountPageAsync(uri, business, ownership, ct),
                                      $"the {ownership.ToString().ToLowerInvariant()} accounts of business {business}"))
                             foreach (var account in page.Items)
                             {

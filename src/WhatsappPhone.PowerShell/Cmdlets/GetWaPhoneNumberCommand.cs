@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Text;
 using WhatsappPhone.Api;
+using WhatsappPhone.Api.Paging;
 using WhatsappPhone.Connection;
 using WhatsappPhone.Models;
 

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using WhatsappPhone.Api;
+using WhatsappPhone.Api.Paging;
 using WhatsappPhone.Health;
 using WhatsappPhone.Models;
 

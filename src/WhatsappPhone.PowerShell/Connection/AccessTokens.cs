@@ -16,7 +16,7 @@ namespace WhatsappPhone.Connection
         public static SecureString Normalize(SecureString token, string source)
         {
             SecureString? result = null;
-            GraphTransport.WithRevealed(token, value =>
+            Secrets.WithRevealed(token, value =>
             {
                 var trimmed = value.Trim();
                 if (trimmed.Length == 0)

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Security;
 using System.Management.Automation.Runspaces;
 using WhatsappPhone.Api;
+using WhatsappPhone.Api.Pipeline;
 
 namespace WhatsappPhone.Connection
 {
@@ -36,7 +37,7 @@ namespace WhatsappPhone.Connection
             set => Current.GetValue(RunspaceKey, _ => new StrongBox<WaContext?>()).Value = value;
         }
 
-        public static GraphSettings Resolve(WaContext? context)
+        internal static GraphSettings Resolve(WaContext? context)
         {
             context ??= CurrentContext;
             var token = context?.AccessToken ?? TokenFromEnvironment()
@@ -50,8 +51,8 @@ namespace WhatsappPhone.Connection
                 GraphInput.RequireApiVersion(version, ApiVersionVariable);
                 var timeout = context?.TimeoutSec is int s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
                 var retry = context?.MaxRetries != null || context?.MaxRetryWaitSec != null
-                    ? new RetryPolicy(context.MaxRetries ?? RetryPolicy.Default.MaxRetries,
-                        context.MaxRetryWaitSec is int w ? TimeSpan.FromSeconds(w) : RetryPolicy.Default.MaxWait)
+                    ? new RetryOptions(context.MaxRetries ?? RetryOptions.Default.MaxRetries,
+                        context.MaxRetryWaitSec is int w ? TimeSpan.FromSeconds(w) : RetryOptions.Default.MaxWait)
                     : null;
                 var proxy = context?.ProxyUri;
                 return new GraphSettings(token, version, GraphInput.RequireBaseUri(baseUri, BaseUriVariable), timeout, retry, proxy);
@@ -95,16 +96,5 @@ namespace WhatsappPhone.Connection
 
         static string? Environment(string name) =>
             System.Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value.Trim() : null;
-    }
-
-    internal static class Secrets
-    {
-        public static SecureString ToSecureString(string value)
-        {
-            var secure = new SecureString();
-            foreach (var c in value) secure.AppendChar(c);
-            secure.MakeReadOnly();
-            return secure;
-        }
     }
 }

@@ -9,7 +9,7 @@ namespace WhatsappPhone.Tests.Api
         [Fact]
         public void A_loopback_base_uri_is_reached_directly_even_with_a_proxy_set()
         {
-            using var graph = new LoopbackServer();
+            using var graph = new RecordingGraph();
             using var proxy = new RecordingProxy();
 
             var r = Run($"Connect-WaAccount -AccessToken EAAGsecret -BaseUri {graph.Uri} -Proxy {proxy.Uri} -MaxRetries 0; Get-WaPhoneNumber -PhoneNumberId 107878721936019");

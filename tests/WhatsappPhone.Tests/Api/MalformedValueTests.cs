@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using RichardSzalay.MockHttp;
 using WhatsappPhone.Api;
+using WhatsappPhone.Api.Paging;
 using WhatsappPhone.Models;
 using Xunit;
 using static WhatsappPhone.Tests.TestSupport;

@@ -76,9 +76,10 @@ namespace WhatsappPhone.Tests.Api
             Assert.True(ex.GraphMessage!.Length <= ServerText.MaxLength, $"GraphMessage {ex.GraphMessage.Length}");
             Assert.True(ex.UserMessage!.Length <= ServerText.MaxLength);
             Assert.True(ex.Details!.Length <= ServerText.MaxLength);
-            Assert.True(ex.Message.Length <= 4 * ServerText.MaxLength, $"Message {ex.Message.Length}");
+            Assert.True(ex.Message.Length <= 5 * ServerText.MaxLength, $"Message {ex.Message.Length}");
             Assert.Contains("characters left out", ex.GraphMessage);
-            Assert.Contains("Connect-WaAccount", ex.Message);
+            Assert.NotNull(ex.Advice);
+            Assert.EndsWith(ex.Advice, ex.Message);
         }
 
         [Theory]

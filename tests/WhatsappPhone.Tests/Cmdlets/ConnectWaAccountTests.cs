@@ -9,8 +9,8 @@ namespace WhatsappPhone.Tests.Cmdlets
         [Fact]
         public void NoSessionUpdate_returns_a_context_and_leaves_the_session_connection_alone()
         {
-            using var first = new LoopbackServer();
-            using var second = new LoopbackServer();
+            using var first = new RecordingGraph();
+            using var second = new RecordingGraph();
 
             var r = Run($"Connect-WaAccount -AccessToken tokenA -BaseUri {first.Uri}; " +
                         $"$b = Connect-WaAccount -AccessToken tokenB -BaseUri {second.Uri} -NoSessionUpdate; " +
@@ -25,7 +25,7 @@ namespace WhatsappPhone.Tests.Cmdlets
         [Fact]
         public void PassThru_alone_still_connects_the_session()
         {
-            using var graph = new LoopbackServer();
+            using var graph = new RecordingGraph();
 
             var r = Run($"$c = Connect-WaAccount -AccessToken tokenA -BaseUri {graph.Uri} -PassThru; Get-WaPhoneNumber -PhoneNumberId 107878721936019");
 

@@ -6,7 +6,7 @@ namespace WhatsappPhone.Tests.Cmdlets
     /// <summary>Input that runbooks produce by accident is refused before any request, with a clear error.</summary>
     public sealed class InputRefusalTests : RunspaceTest
     {
-        readonly LoopbackServer graph = new LoopbackServer(_ => (200, "{\"success\":true}"));
+        readonly RecordingGraph graph = new RecordingGraph(_ => (200, "{\"success\":true}"));
 
         public override void Dispose()
         {

@@ -10,8 +10,8 @@ namespace WhatsappPhone.Tests.Cmdlets
         [Fact]
         public void A_next_link_to_another_host_is_a_security_error_after_the_page_already_read()
         {
-            LoopbackServer? graph = null;
-            graph = new LoopbackServer(_ => (200,
+            RecordingGraph? graph = null;
+            graph = new RecordingGraph(_ => (200,
                 "{\"data\":[{\"id\":\"1\"},{\"id\":\"2\"}],\"paging\":{\"next\":\"http://127.0.0.2:" + graph!.Port + "/v25.0/114503234599312/phone_numbers?after=x\"}}"));
             using (graph)
             {

@@ -7,7 +7,7 @@ namespace WhatsappPhone.Tests.Connection
     /// <summary>Tokens as runbooks give them: trimmed the same way everywhere, refused when they cannot be a token, never echoed.</summary>
     public sealed class AccessTokenTests : RunspaceTest
     {
-        readonly LoopbackServer graph = new LoopbackServer();
+        readonly RecordingGraph graph = new RecordingGraph();
 
         public override void Dispose()
         {

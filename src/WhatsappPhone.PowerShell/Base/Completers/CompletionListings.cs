@@ -10,6 +10,8 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using WhatsappPhone.Api;
+using WhatsappPhone.Api.Paging;
+using WhatsappPhone.Api.Pipeline;
 using WhatsappPhone.Connection;
 using WhatsappPhone.Models;
 
@@ -27,7 +29,7 @@ namespace WhatsappPhone.Cmdlets
         static readonly TimeSpan Budget = TimeSpan.FromSeconds(3);
         const int MaxNumbers = 1000;
         static readonly string[] Fields = { "id", "display_phone_number", "verified_name", "status" };
-        static readonly RetryPolicy NoRetries = new RetryPolicy(0, TimeSpan.Zero);
+        static readonly RetryOptions NoRetries = new RetryOptions(0, TimeSpan.Zero);
         static readonly byte[] TokenKey = NewTokenKey();
         static readonly ConcurrentDictionary<(string Scope, string Account), (DateTime Expires, IReadOnlyList<PhoneNumber> Numbers)> Cache =
             new ConcurrentDictionary<(string, string), (DateTime, IReadOnlyList<PhoneNumber>)>();
@@ -96,12 +98,9 @@ namespace WhatsappPhone.Cmdlets
         static async Task<IReadOnlyList<PhoneNumber>> ListAsync(GraphClient client, string account, CancellationToken cancellationToken)
         {
             var numbers = new List<PhoneNumber>();
-            for (Uri? page = client.PhoneNumbersUri(account, Fields, GraphClient.MaxPageSize); page != null && numbers.Count < MaxNumbers;)
-            {
-                var read = await client.GetPhoneNumberPageAsync(page, account, null, cancellationToken).ConfigureAwait(false);
-                numbers.AddRange(read.Items);
-                page = read.Next;
-            }
+            var pages = new PageIterator<PhoneNumber>(client.PhoneNumbersUri(account, Fields, GraphClient.MaxPageSize),
+                (uri, ct) => client.GetPhoneNumberPageAsync(uri, account, null, ct), MaxNumbers);
+            while (await pages.NextAsync(cancellationToken).ConfigureAwait(false) is { } page) numbers.AddRange(page.Items);
             return numbers;
         }
 
@@ -116,7 +115,7 @@ namespace WhatsappPhone.Cmdlets
         static string Scope(GraphSettings settings)
         {
             var hash = "";
-            GraphTransport.WithRevealed(settings.AccessToken, token =>
+            Secrets.WithRevealed(settings.AccessToken, token =>
             {
                 using var hmac = new HMACSHA256(TokenKey);
                 hash = Convert.ToBase64String(hmac.ComputeHash(Encoding.UTF8.GetBytes(token)));

@@ -23,7 +23,7 @@ namespace WhatsappPhone.Tests
     }
 
     /// <summary>The exact requests the client sends: method, path, query, body and headers.</summary>
-    public class ClientRequestTests
+    public class GraphClientTests
     {
         [Fact]
         public async Task Listing_asks_for_the_default_fields_with_a_full_page_and_a_bearer_token()
@@ -148,7 +148,7 @@ namespace WhatsappPhone.Tests
         [Fact]
         public async Task A_slow_answer_becomes_a_timeout_error_not_a_cancellation()
         {
-            var client = new GraphClient(new GraphSettings(Secure(Token), "v25.0", new Uri(BaseUri), TimeSpan.FromMilliseconds(200)), new HttpClient(new SlowHandler()));
+            var client = Client(new HttpClient(new SlowHandler()), timeout: TimeSpan.FromMilliseconds(200));
             var ex = await Assert.ThrowsAsync<GraphTimeoutException>(() => client.GetPhoneNumberAsync("1", PhoneNumberJson.FieldsFor(25), null, CancellationToken.None));
             Assert.Equal("WaApi.Timeout", ex.ErrorId);
             Assert.True(ex.IsTransient);
@@ -157,7 +157,7 @@ namespace WhatsappPhone.Tests
         [Fact]
         public async Task Cancelling_stops_an_in_flight_request_at_once()
         {
-            var client = new GraphClient(new GraphSettings(Secure(Token), "v25.0", new Uri(BaseUri)), new HttpClient(new SlowHandler()));
+            var client = Client(new HttpClient(new SlowHandler()));
             using var cts = new CancellationTokenSource(200);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetPhoneNumberAsync("1", PhoneNumberJson.FieldsFor(25), null, cts.Token));

@@ -11,7 +11,7 @@ using static WhatsappPhone.Tests.TestSupport;
 namespace WhatsappPhone.Tests
 {
     /// <summary>Every failure is a GraphApiException that scripts can branch on, whatever came back.</summary>
-    public class GraphErrorTests
+    public class GraphErrorsTests
     {
         static async Task<GraphApiException> Fail(Func<HttpResponseMessage> answer)
         {
@@ -42,7 +42,8 @@ namespace WhatsappPhone.Tests
             Assert.Equal("WaApi.100.33", ex.ErrorId);
             Assert.StartsWith($"Unsupported {verb} request. Object with ID '123123' does not exist", ex.GraphMessage);
             Assert.Contains("phone-number ID", ex.Message);
-            Assert.Contains("Get-WaPhoneNumber", ex.Message);
+            Assert.DoesNotContain("Get-WaPhoneNumber", ex.Message);
+            Assert.Contains("Get-WaPhoneNumber", WhatsappPhone.Cmdlets.ErrorRecords.FromGraph(ex, "123123").ToString());
         }
 
         [Fact]
@@ -53,7 +54,7 @@ namespace WhatsappPhone.Tests
                 "\"type\":\"OAuthException\",\"code\":100,\"fbtrace_id\":\"AUHx14kO3\"}}"));
             Assert.Equal("WaApi.100", ex.ErrorId);
             Assert.Contains("not a WhatsApp Business Account ID", ex.Message);
-            Assert.Contains("-PhoneNumberId", ex.Message);
+            Assert.Contains("-PhoneNumberId", WhatsappPhone.Cmdlets.ErrorRecords.FromGraph(ex, "123123").ToString());
         }
 
         [Fact]
@@ -63,7 +64,7 @@ namespace WhatsappPhone.Tests
                 "{\"error\":{\"message\":\"(#100) Tried accessing nonexisting field (is_on_biz_app) on node type (WhatsAppBusinessAccount)\"," +
                 "\"type\":\"OAuthException\",\"code\":100}}"));
             Assert.Equal("WaApi.100", ex.ErrorId);
-            Assert.DoesNotContain("-PhoneNumberId", ex.Message);
+            Assert.DoesNotContain("-PhoneNumberId", WhatsappPhone.Cmdlets.ErrorRecords.FromGraph(ex, "123123").ToString());
         }
 
         [Fact]
@@ -71,7 +72,7 @@ namespace WhatsappPhone.Tests
         {
             var unknown = await Fail(() => Json(HttpStatusCode.BadRequest, Recorded("registered_number_handles_error_response")));
             var record = WhatsappPhone.Cmdlets.ErrorRecords.FromGraph(unknown, "123123");
-            Assert.Null(record.ErrorDetails?.RecommendedAction);
+            Assert.True(string.IsNullOrEmpty(record.ErrorDetails?.RecommendedAction));
             Assert.Equal("AlicHjOpoShf8TV_iXRm1pW", ((GraphApiException)record.Exception).FbTraceId);
 
             var down = await Fail(() => Json(HttpStatusCode.ServiceUnavailable,
@@ -105,7 +106,8 @@ namespace WhatsappPhone.Tests
             });
             Assert.Equal("Register first", ex.Details);
             Assert.Equal("HeaderTraceId", ex.FbTraceId);
-            Assert.Contains("Register-WaPhoneNumber", ex.Message);
+            Assert.Contains("not registered", ex.Message);
+            Assert.Contains("Register-WaPhoneNumber", WhatsappPhone.Cmdlets.ErrorRecords.FromGraph(ex, "123123").ToString());
         }
 
         [Theory]
@@ -189,7 +191,57 @@ namespace WhatsappPhone.Tests
             var ex = await Fail(() => Json(HttpStatusCode.Unauthorized, "{\"error\":{\"message\":\"Invalid OAuth access token - Cannot parse access token\",\"type\":\"OAuthException\",\"code\":190,\"fbtrace_id\":\"x\"}}"));
             Assert.Equal("WaApi.190", ex.ErrorId);
             Assert.DoesNotContain(Token, ex.ToString());
-            Assert.Contains("WHATSAPP_ACCESS_TOKEN", ex.Message);
+            Assert.Contains("expired or invalid", ex.Message);
+            var record = WhatsappPhone.Cmdlets.ErrorRecords.FromGraph(ex, "123123");
+            Assert.Contains("WHATSAPP_ACCESS_TOKEN", record.ToString());
+            Assert.DoesNotContain(Token, record.ToString());
+        }
+
+        [Fact]
+        public async Task An_unknown_account_in_a_listing_gets_account_advice_not_phone_number_advice()
+        {
+            // Test-WaPhoneNumber -BusinessAccountId <unknown> lists the account's numbers: the ID that failed is an account's.
+            var mock = new MockHttpMessageHandler();
+            mock.When("*").Respond(_ => Json(HttpStatusCode.BadRequest, Recorded("registered_numbers_handles_error_response")));
+            var client = Client(mock, retry: NoRetries);
+            var ex = await Assert.ThrowsAsync<GraphApiException>(() =>
+                client.GetPhoneNumberPageAsync(client.PhoneNumbersUri("114503234599312", new[] { "id" }, 100), "114503234599312", null, CancellationToken.None));
+            Assert.Equal("WaApi.100.33", ex.ErrorId);
+            var record = WhatsappPhone.Cmdlets.ErrorRecords.FromGraph(ex, "114503234599312");
+            Assert.Contains("WhatsApp Business Account 114503234599312 is unknown, or not visible to this token", record.ToString());
+            Assert.DoesNotContain("phone-number ID", record.ToString());
+            Assert.DoesNotContain("not the phone number itself", record.ToString());
+            Assert.Equal(System.Management.Automation.ErrorCategory.ObjectNotFound, record.CategoryInfo.Category);
+        }
+
+        [Fact]
+        public async Task An_unknown_business_portfolio_gets_portfolio_advice()
+        {
+            var mock = new MockHttpMessageHandler();
+            mock.When("*").Respond(_ => Json(HttpStatusCode.BadRequest, Recorded("registered_numbers_handles_error_response")));
+            var client = Client(mock, retry: NoRetries);
+            var ex = await Assert.ThrowsAsync<GraphApiException>(() => client.GetBusinessAccountPageAsync(
+                client.BusinessAccountsUri("999999999999999", WhatsappPhone.Models.BusinessAccountOwnership.Owned, 100), "999999999999999",
+                WhatsappPhone.Models.BusinessAccountOwnership.Owned, CancellationToken.None));
+            Assert.Contains("Business portfolio 999999999999999 is unknown", ex.Message);
+            Assert.DoesNotContain("phone-number ID", WhatsappPhone.Cmdlets.ErrorRecords.FromGraph(ex, "999999999999999").ToString());
+        }
+
+        [Theory]
+        [InlineData(190, null, "AuthenticationError")]
+        [InlineData(200, null, "PermissionDenied")]
+        [InlineData(10, null, "PermissionDenied")]
+        [InlineData(100, 33, "ObjectNotFound")]
+        [InlineData(100, null, "InvalidArgument")]
+        [InlineData(133006, null, "InvalidOperation")]
+        [InlineData(80008, null, "LimitsExceeded")]
+        [InlineData(133016, null, "LimitsExceeded")]
+        [InlineData(131016, null, "ResourceUnavailable")]
+        [InlineData(99999, null, "InvalidResult")]
+        public async Task Each_kind_of_graph_error_gets_its_error_category(int code, int? subcode, string category)
+        {
+            var ex = await Fail(() => Json(HttpStatusCode.BadRequest, $"{{\"error\":{{\"message\":\"m\",\"code\":{code}{(subcode is int s ? $",\"error_subcode\":{s}" : "")}}}}}"));
+            Assert.Equal(category, WhatsappPhone.Cmdlets.ErrorRecords.Category(ex).ToString());
         }
     }
 }

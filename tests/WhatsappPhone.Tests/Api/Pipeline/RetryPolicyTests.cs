@@ -7,13 +7,14 @@ using System.Threading;
 using System.Threading.Tasks;
 using RichardSzalay.MockHttp;
 using WhatsappPhone.Api;
+using WhatsappPhone.Api.Pipeline;
 using Xunit;
 using static WhatsappPhone.Tests.TestSupport;
 
 namespace WhatsappPhone.Tests
 {
     /// <summary>Transient faults are ridden out on GETs; register and deregister are never repeated blindly.</summary>
-    public class RetryTests
+    public class RetryPolicyTests
     {
         const string NumberJson = "{\"id\":\"107878721936019\",\"status\":\"CONNECTED\"}";
 
@@ -24,14 +25,16 @@ namespace WhatsappPhone.Tests
             Json((HttpStatusCode)status, $"{{\"error\":{{\"message\":\"m\",\"code\":{code}{(transient is bool t ? $",\"is_transient\":{(t ? "true" : "false")}" : "")},\"fbtrace_id\":\"T\"}}}}");
 
         /// <summary>Answers each request with the next response in turn, counting requests.</summary>
-        static (GraphClient client, Func<int> count) Sequence(params Func<HttpResponseMessage>[] answers) => Sequence(null, answers);
+        static (GraphClient client, Func<int> count) Sequence(params Func<HttpResponseMessage>[] answers) => Sequence(null, null, answers);
 
-        static (GraphClient client, Func<int> count) Sequence(ListLog? log, params Func<HttpResponseMessage>[] answers)
+        static (GraphClient client, Func<int> count) Sequence(ListLog? log, params Func<HttpResponseMessage>[] answers) => Sequence(log, null, answers);
+
+        static (GraphClient client, Func<int> count) Sequence(ListLog? log, TestClock? clock, params Func<HttpResponseMessage>[] answers)
         {
             var mock = new MockHttpMessageHandler();
             var n = 0;
             mock.When("*").Respond(_ => answers[Math.Min(Interlocked.Increment(ref n) - 1, answers.Length - 1)]());
-            return (Client(mock, log: log), () => n);
+            return (Client(mock, log: log, clock: clock), () => n);
         }
 
         static Task<WhatsappPhone.Models.PhoneNumber> Get(GraphClient c) => c.GetPhoneNumberAsync("107878721936019", new[] { "id", "status" }, null, CancellationToken.None);
@@ -104,7 +107,7 @@ namespace WhatsappPhone.Tests
         {
             var (client, count) = Sequence(() => Html(HttpStatusCode.ServiceUnavailable));
             var ex = await Assert.ThrowsAsync<GraphApiException>(() => Get(client));
-            Assert.Equal(FastRetries.MaxRetries + 1, count());
+            Assert.Equal(Retries.MaxRetries + 1, count());
             Assert.Equal("WaApi.Http503", ex.ErrorId);
         }
 
@@ -123,16 +126,42 @@ namespace WhatsappPhone.Tests
         public async Task Retry_after_is_honoured()
         {
             var log = new ListLog();
-            var (client, count) = Sequence(log, () =>
+            var clock = new TestClock();
+            var (client, count) = Sequence(log, clock, () =>
             {
                 var r = GraphError(429, 4);
-                r.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(1));
+                r.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(7));
                 return r;
             }, () => Json(HttpStatusCode.OK, NumberJson));
-            var clock = System.Diagnostics.Stopwatch.StartNew();
             await Get(client);
-            Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.9));
-            Assert.Contains("retrying in 1.0 s, as the server asked", log.VerboseLines.Single());
+            Assert.Equal(new[] { TimeSpan.FromSeconds(7) }, clock.Waits);
+            Assert.Contains("retrying in 7.0 s, as the server asked", log.VerboseLines.Single());
+        }
+
+        [Fact]
+        public async Task A_regain_time_of_zero_means_now_and_the_usual_backoff_applies()
+        {
+            var clock = new TestClock();
+            var (client, _) = Sequence(null, clock, () =>
+            {
+                var r = GraphError(400, 80008);
+                r.Headers.Add("X-Business-Use-Case-Usage", "{\"1\":[{\"type\":\"whatsapp_business_management\",\"call_count\":10,\"total_cputime\":1,\"total_time\":1,\"estimated_time_to_regain_access\":0}]}");
+                return r;
+            }, () => Json(HttpStatusCode.OK, NumberJson));
+            await Get(client);
+            var wait = Assert.Single(clock.Waits);
+            Assert.InRange(wait, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500));
+        }
+
+        [Fact]
+        public async Task Backoff_doubles_with_jitter_from_the_base_delay()
+        {
+            var clock = new TestClock();
+            var (client, count) = Sequence(null, clock, () => Html(HttpStatusCode.ServiceUnavailable));
+            await Assert.ThrowsAsync<GraphApiException>(() => Get(client));
+            Assert.Equal(4, clock.Waits.Count);
+            for (var i = 0; i < 4; i++)
+                Assert.InRange(clock.Waits[i].TotalMilliseconds, 250 * Math.Pow(2, i), 500 * Math.Pow(2, i));
         }
 
         [Fact]
@@ -194,7 +223,7 @@ namespace WhatsappPhone.Tests
                 bodies.Add(await req.Content!.ReadAsStringAsync());
                 return Json(HttpStatusCode.OK, "{\"success\":true}");
             });
-            var client = new GraphClient(new GraphSettings(Secure(Token), "v25.0", new Uri(BaseUri), null, FastRetries), new HttpClient(handler));
+            var client = Client(new HttpClient(handler));
             await client.RegisterAsync("1", Secure("123456"), null, CancellationToken.None);
             Assert.Equal(2, n);
             Assert.Equal("{\"messaging_product\":\"whatsapp\",\"pin\":\"123456\"}", bodies.Single());
@@ -213,98 +242,14 @@ namespace WhatsappPhone.Tests
         {
             var mock = new MockHttpMessageHandler();
             mock.When("*").Respond(_ => Html(HttpStatusCode.ServiceUnavailable));
-            var client = Client(mock, retry: new RetryPolicy(5, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(20)));
-            using var cts = new CancellationTokenSource(300);
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetPhoneNumberAsync("1", new[] { "id" }, null, cts.Token));
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
+            var clock = new TestClock { Held = true };
+            var client = Client(mock, retry: new RetryOptions(5, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(20)), clock: clock);
+            using var cts = new CancellationTokenSource();
+            var get = client.GetPhoneNumberAsync("1", new[] { "id" }, null, cts.Token);
+            while (clock.Pending == 0) await Task.Delay(1);
+            cts.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => get);
+            Assert.Equal(0, clock.Pending);
         }
-
-        [Fact]
-        public async Task Above_90_percent_usage_the_client_slows_down_before_the_next_request()
-        {
-            var mock = new MockHttpMessageHandler();
-            mock.When("*").Respond(_ =>
-            {
-                var r = Json(HttpStatusCode.OK, NumberJson);
-                r.Headers.Add("X-App-Usage", "{\"call_count\":95,\"total_cputime\":10,\"total_time\":12}");
-                return r;
-            });
-            var log = new ListLog();
-            var client = new GraphClient(new GraphSettings(Secure(Token), "v25.0", new Uri("https://throttle-test.example"), null, FastRetries), mock.ToHttpClient(), log);
-            await client.GetPhoneNumberAsync("1", new[] { "id" }, null, CancellationToken.None);
-            Assert.Empty(log.VerboseLines);
-            await client.GetPhoneNumberAsync("1", new[] { "id" }, null, CancellationToken.None);
-            Assert.Contains("95% of the rate limit", Assert.Single(log.VerboseLines));
-        }
-
-        static string AccountUsage(string account, int percent) =>
-            $"{{\"{account}\":[{{\"type\":\"whatsapp_business_management\",\"call_count\":{percent},\"total_cputime\":1,\"total_time\":1,\"estimated_time_to_regain_access\":0}}]}}";
-
-        const string PageJson = "{\"data\":[]}";
-
-        [Fact]
-        public async Task Near_the_limit_concurrent_requests_are_paced_one_after_another_not_all_at_once()
-        {
-            // 90% reported: 0.45 s between requests. Four at once must not all go after one pause
-            // (which would let -ThrottleLimit multiply the rate towards the limit).
-            var mock = new MockHttpMessageHandler();
-            mock.When("*").Respond(_ =>
-            {
-                var r = Json(HttpStatusCode.OK, NumberJson);
-                r.Headers.Add("X-App-Usage", "{\"call_count\":90,\"total_cputime\":1,\"total_time\":1}");
-                return r;
-            });
-            var client = new GraphClient(new GraphSettings(Secure(Token), "v25.0", new Uri("https://pacing-test.example"), null, FastRetries), mock.ToHttpClient());
-            await client.GetPhoneNumberAsync("1", new[] { "id" }, null, CancellationToken.None);
-
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            await Task.WhenAll(Enumerable.Range(2, 4).Select(i => client.GetPhoneNumberAsync(i.ToString(), new[] { "id" }, null, CancellationToken.None)));
-            Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.5), $"4 requests at 90% took {clock.Elapsed.TotalSeconds:0.00} s; paced 0.45 s apart they take 1.8 s.");
-        }
-
-        [Fact]
-        public async Task An_account_near_its_limit_slows_its_own_requests_not_another_accounts()
-        {
-            // Account 111 is at 95%, account 222 at 3%: each answer reports the account it was about.
-            var mock = new MockHttpMessageHandler();
-            mock.When("https://per-account-test.example/v25.0/111/phone_numbers*").Respond(_ => WithUsage(PageJson, "111", 95));
-            mock.When("https://per-account-test.example/v25.0/222/phone_numbers*").Respond(_ => WithUsage(PageJson, "222", 3));
-            mock.When("https://per-account-test.example/v25.0/900").Respond(_ => WithUsage(NumberJson, "111", 95));
-            mock.When("https://per-account-test.example/v25.0/901").Respond(_ => WithUsage(NumberJson, "222", 3));
-            var log = new ListLog();
-            var client = new GraphClient(new GraphSettings(Secure(Token), "v25.0", new Uri("https://per-account-test.example"), null, FastRetries), mock.ToHttpClient(), log);
-            Task List(string account) => client.GetPhoneNumberPageAsync(client.PhoneNumbersUri(account, new[] { "id" }, 100), account, null, CancellationToken.None);
-            Task Get(string id) => client.GetPhoneNumberAsync(id, new[] { "id" }, null, CancellationToken.None);
-
-            await List("111");
-            await List("222");       // another account, not seen yet: not slowed by 111
-            Assert.Empty(log.VerboseLines);
-            await Get("901");        // a number not seen yet: the busiest account governs it, to be safe
-            Assert.Single(log.VerboseLines);
-            await Get("901");        // now known to be 222's (from its answer): not slowed
-            await List("222");
-            Assert.Single(log.VerboseLines);
-
-            await List("111");       // 111 itself: slowed
-            Assert.Contains("95% of the rate limit used for WhatsApp Business Account 111", log.VerboseLines[1]);
-            await Get("900");
-            await Get("900");        // known to be 111's: slowed
-            Assert.Equal(4, log.VerboseLines.Count);
-
-            static HttpResponseMessage WithUsage(string body, string account, int percent)
-            {
-                var r = Json(HttpStatusCode.OK, body);
-                r.Headers.Add("X-Business-Use-Case-Usage", AccountUsage(account, percent));
-                return r;
-            }
-        }
-
-        [Theory]
-        [InlineData("{\"call_count\":95,\"total_cputime\":10,\"total_time\":12}", 95)]
-        [InlineData("{\"114503234599312\":[{\"type\":\"whatsapp_business_management\",\"call_count\":3,\"total_cputime\":97,\"total_time\":1,\"estimated_time_to_regain_access\":0}]}", 97)]
-        [InlineData("not json", 0)]
-        public void Usage_headers_of_either_shape_give_their_highest_percentage(string header, int expected) =>
-            Assert.Equal(expected, UsageThrottle.MaxPercent(header));
     }
 }

@@ -8,7 +8,7 @@ using static WhatsappPhone.Tests.TestSupport;
 namespace WhatsappPhone.Tests
 {
     /// <summary>How Graph's phone-number objects become PhoneNumber objects.</summary>
-    public class ResponseParsingTests
+    public class PhoneNumberJsonTests
     {
         static PhoneNumber Parse(string json, string? waba = null) => PhoneNumberJson.Read(JsonDocument.Parse(json).RootElement, waba);
 

@@ -1,0 +1,72 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace WhatsappPhone.Api.Paging
+{
+    /// <summary>
+    /// The one paging loop of every listing: follows paging.next a page at a time, as the caller asks,
+    /// until there is no next link or <c>enough</c> items were read. A next link is untrusted: one
+    /// that leads back to a page already read (the same link, or the same cursor) would loop forever,
+    /// so the listing stops with an error after the last new page, and no item is read twice.
+    /// </summary>
+    internal sealed class PageIterator<T>
+    {
+        readonly Func<Uri, CancellationToken, Task<Page<T>>> fetch;
+        readonly ulong enough;
+        readonly HashSet<string> followed = new HashSet<string>(StringComparer.Ordinal);
+        Uri? next;
+        GraphApiException? loop;
+
+        /// <param name="fetch">Reads one page; the client checks its origin and strips tokens from its next link.</param>
+        /// <param name="enough">Stop once this many items were read (the page that reaches it is the last).</param>
+        public PageIterator(Uri first, Func<Uri, CancellationToken, Task<Page<T>>> fetch, ulong enough = ulong.MaxValue)
+        {
+            this.fetch = fetch;
+            this.enough = enough;
+            next = first;
+            Follow(first);
+        }
+
+        /// <summary>Pages read so far.</summary>
+        public int PagesRead { get; private set; }
+
+        public ulong ItemsRead { get; private set; }
+
+        /// <summary>The next page, or null when the listing is complete or enough was read.</summary>
+        public async Task<Page<T>?> NextAsync(CancellationToken cancellationToken)
+        {
+            if (loop != null) throw loop;
+            if (next == null || ItemsRead >= enough) return null;
+            var page = await fetch(next, cancellationToken).ConfigureAwait(false);
+            PagesRead++;
+            ItemsRead += (ulong)page.Items.Count;
+            next = page.Next;
+            if (next != null && ItemsRead < enough && !Follow(next))
+            {
+                loop = new GraphApiException(
+                    $"The Graph API answered a next-page link to a page already read, after page {PagesRead}: following it would repeat the listing without end, " +
+                    $"so it stopped there, after {ItemsRead} items, none read twice. Try again later; if it persists, the listing is broken on Graph's side.",
+                    HttpStatusCode.OK) { Request = "GET " + next.AbsolutePath, LocalErrorId = "WaApi.PagingLoop" };
+                next = null;
+            }
+            return page;
+        }
+
+        /// <summary>Records a link; false when it, or its cursor, was followed before.</summary>
+        bool Follow(Uri link)
+        {
+            var query = link.Query.TrimStart('?').Split(new[] { '&' }, StringSplitOptions.RemoveEmptyEntries)
+                .Where(p => !p.StartsWith("access_token=", StringComparison.OrdinalIgnoreCase))
+                .OrderBy(p => p, StringComparer.Ordinal)
+                .ToList();
+            var newLink = followed.Add("link " + link.GetLeftPart(UriPartial.Path) + "?" + string.Join("&", query));
+            var cursor = query.FirstOrDefault(p => p.StartsWith("after=", StringComparison.Ordinal));
+            var newCursor = cursor == null || followed.Add("cursor " + link.AbsolutePath + " " + cursor);
+            return newLink && newCursor;
+        }
+    }
+}
