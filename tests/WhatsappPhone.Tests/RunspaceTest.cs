@@ -13,12 +13,13 @@ namespace WhatsappPhone.Tests
         protected static readonly string[] Variables = { "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_BUSINESS_ID", "WHATSAPP_API_VERSION", "WHATSAPP_BASE_URI" };
         readonly Runspace runspace;
 
-        protected RunspaceTest()
+        /// <param name="host">The host the runspace runs in; none (a bare runspace) when null.</param>
+        protected RunspaceTest(System.Management.Automation.Host.PSHost? host = null)
         {
             foreach (var v in Variables) Environment.SetEnvironmentVariable(v, null);
             var iss = InitialSessionState.CreateDefault2();
             iss.ImportPSModule(typeof(GetWaPhoneNumberCommand).Assembly.Location);
-            runspace = RunspaceFactory.CreateRunspace(iss);
+            runspace = host == null ? RunspaceFactory.CreateRunspace(iss) : RunspaceFactory.CreateRunspace(host, iss);
             runspace.Open();
         }
 
