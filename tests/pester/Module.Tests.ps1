@@ -17,8 +17,10 @@ Describe 'The built module folder' {
 
     It 'exports exactly the cmdlets it lists' {
         $exported = (Get-Module WhatsappPhone).ExportedCmdlets.Keys | Sort-Object
-        $exported | Should -Be (@('Confirm-WaPhoneNumberCode', 'Connect-WaAccount', 'Disconnect-WaAccount', 'Get-WaBusinessAccount', 'Get-WaPhoneNumber',
+        $exported | Should -Be (@('Compare-WaPhoneNumber', 'Confirm-WaPhoneNumberCode', 'Connect-WaAccount', 'Disconnect-WaAccount', 'Get-WaBusinessAccount', 'Get-WaPhoneNumber',
                 'Register-WaPhoneNumber', 'Request-WaPhoneNumberCode', 'Set-WaPhoneNumberPin', 'Test-WaPhoneNumber', 'Unregister-WaPhoneNumber',
+                'New-WaPhoneNumber', 'Set-WaPhoneNumberDisplayName', 'Get-WaPhoneNumberSetting', 'Set-WaPhoneNumberSetting',
+                'Get-WaBusinessProfile', 'Set-WaBusinessProfile',
                 'Confirm-WaWebhookChallenge', 'ConvertFrom-WaWebhook', 'Receive-WaWebhook', 'Test-WaWebhookSignature') | Sort-Object)
     }
 
@@ -94,11 +96,14 @@ Describe 'Views of every output type' {
         $types.FullName | Should -Contain 'WhatsappPhone.Models.PhoneNumberHealth'
         $types.FullName | Should -Contain 'WhatsappPhone.Models.BusinessAccount'
         $types.FullName | Should -Contain 'WhatsappPhone.Connection.WaContext'
+        $types.FullName | Should -Contain 'WhatsappPhone.Models.PhoneNumberSetting'
+        $types.FullName | Should -Contain 'WhatsappPhone.Models.BusinessProfile'
     }
 
     It 'has a table view and a list view for <_>' -ForEach @(
         'WhatsappPhone.Models.PhoneNumber', 'WhatsappPhone.Models.PhoneNumberHealth', 'WhatsappPhone.Models.BusinessAccount',
-        'WhatsappPhone.Models.HealthIssue', 'WhatsappPhone.Connection.WaContext'
+        'WhatsappPhone.Models.HealthIssue', 'WhatsappPhone.Connection.WaContext',
+        'WhatsappPhone.Models.PhoneNumberSetting', 'WhatsappPhone.Models.BusinessProfile', 'WhatsappPhone.Models.PhoneNumberChange'
     ) {
         $controls = (Get-FormatData -TypeName $_ -PowerShellVersion $PSVersionTable.PSVersion).FormatViewDefinition.Control |
             ForEach-Object { $_.GetType().Name }

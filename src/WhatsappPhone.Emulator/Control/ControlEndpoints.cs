@@ -27,6 +27,7 @@ public static class ControlEndpoints
         new("POST", "/_emulator/reset", null, "Back to the seed; clears faults, the request log, the clock offset and latency."),
         new("GET", "/_emulator/state", null, "Businesses, WABAs and numbers with their full state (whether a PIN is set, never its value)."),
         new("GET", "/_emulator/numbers/{id}/code", null, "The last code request_code sent: {\"code\":\"123456\"}."),
+        new("POST", Prefix + NumberControl.Route, NumberControl.Body, "Sets what Meta changes on its own (quality, limits, status, name review, throughput); answers with the number's state."),
         new("GET", "/_emulator/clock", null, "The emulator's time: {\"now\":...}."),
         new("POST", "/_emulator/clock", "{\"advanceHours\":73}", "Moves the emulator's time forward."),
         new("GET", "/_emulator/requests", null, "Graph requests in order: [{method,path,query,body?,status,time,fault?}]; status 0 = dropped; PINs and codes in bodies as one * per character."),
@@ -42,7 +43,7 @@ public static class ControlEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         var control = app.MapGroup(Prefix);
-        control.MapGet("/", () => Results.Json(new { routes = Routes }, Json));
+        control.MapGet("/", () => Results.Json(new { routes = Routes.Concat(AdministrationControl.Routes.Select(r => new ControlRoute(r.Method, r.Path, r.Body, r.Does))) }, Json));
         control.MapPost("/reset", (EmulatorState state) =>
         {
             state.Reset();
@@ -56,6 +57,7 @@ public static class ControlEndpoints
                 { LastCode: null } => Problem(404, $"No verification code was requested for {id}; call request_code first."),
                 var number => Results.Json(new { code = number.LastCode }, Json),
             });
+        NumberControl.Map(control);
         control.MapGet("/clock", (EmulatorState state) => Results.Json(new { now = state.Clock.Now }, Json));
         control.MapPost("/clock", async (HttpContext http, EmulatorState state) =>
         {
@@ -93,6 +95,7 @@ public static class ControlEndpoints
             state.LatencyMs = request.Ms;
             return Results.Json(new { ms = state.LatencyMs }, Json);
         });
+        AdministrationControl.Map(control);
         control.Map("/{**rest}", () => Problem(404, $"Not a control route. GET {Prefix} lists them."));
     }
 
@@ -145,6 +148,7 @@ public static class ControlEndpoints
                 json["verified_at"] = n.VerifiedAt;
                 json["verification_code_requested"] = n.LastCode is not null;
                 json["data_localization_region"] = n.DataLocalizationRegion;
+                json["migrating_from"] = n.MigratingFrom;
                 json["register_attempts_72h"] = Recent(n.RegisterAttempts);
                 json["deregister_attempts_72h"] = Recent(n.DeregisterAttempts);
                 return json;

@@ -111,6 +111,7 @@ public static class Fields
             ["code_verification_status"] = new((n, now) => n.VerificationStatusAt(now)),
             ["name_status"] = new((n, _) => n.NameStatus),
             ["new_name_status"] = new((n, _) => n.NewNameStatus),
+            ["new_display_name"] = new((n, _) => n.NewDisplayName),
             ["platform_type"] = new((n, _) => n.PlatformType),
             ["throughput"] = new((n, _) => n.Throughput),
             ["messaging_limit_tier"] = new((n, _) => n.MessagingLimitTier, v => v <= LastWithOldLimitField),
@@ -140,6 +141,9 @@ public static class Fields
             ["timezone_id"] = new((w, _) => w.TimezoneId),
             ["message_template_namespace"] = new((w, _) => w.MessageTemplateNamespace),
             ["account_review_status"] = new((w, _) => w.AccountReviewStatus),
+            ["business_verification_status"] = new((w, _) => w.BusinessVerificationStatus),
+            ["ownership_type"] = new((w, _) => w.OwnershipType),
+            ["health_status"] = new((w, _) => w.HealthStatus ?? HealthyAccount(w)),
             ["country"] = new((w, _) => w.Country),
         });
 
@@ -151,6 +155,13 @@ public static class Fields
             ["id"] = new((b, _) => b.Id),
             ["name"] = new((b, _) => b.Name),
         });
+
+    /// <summary>What Graph reports for an account nothing is wrong with.</summary>
+    private static JsonObject HealthyAccount(Waba waba) => new()
+    {
+        ["can_send_message"] = "AVAILABLE",
+        ["entities"] = new JsonArray(new JsonObject { ["entity_type"] = "WABA", ["id"] = waba.Id, ["can_send_message"] = "AVAILABLE" }),
+    };
 
     /// <summary>What Graph reports for a number nothing is wrong with.</summary>
     private static JsonObject Healthy(PhoneNumber number) => new()

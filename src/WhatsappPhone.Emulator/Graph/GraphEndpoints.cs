@@ -11,7 +11,7 @@ public static partial class GraphEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/{version}/{id}", GetNode);
-        app.MapPost("/{version}/{id}", SetPin);
+        app.MapPost("/{version}/{id}", UpdateNode);
         app.MapGet("/{version}/{id}/phone_numbers", ListPhoneNumbers);
         app.MapGet("/{version}/{id}/owned_whatsapp_business_accounts",
             (string id, GraphCall call, EmulatorState state) => ListWabas(id, call, state, "owned_whatsapp_business_accounts", b => b.OwnedWabas));
@@ -21,6 +21,12 @@ public static partial class GraphEndpoints
         app.MapPost("/{version}/{id}/deregister", Deregister);
         app.MapPost("/{version}/{id}/request_code", RequestCode);
         app.MapPost("/{version}/{id}/verify_code", VerifyCode);
+        app.MapPost("/{version}/{id}/phone_numbers", AddPhoneNumber);
+        app.MapGet("/{version}/{id}/settings", GetSettings);
+        app.MapPost("/{version}/{id}/settings", UpdateSettings);
+        app.MapGet("/{version}/{id}/whatsapp_business_profile", GetBusinessProfile);
+        app.MapPost("/{version}/{id}/whatsapp_business_profile", UpdateBusinessProfile);
+        app.MapPost("/{version}/{id}/uploads", StartUpload);
         // Everything else: unknown edges, other methods, paths with only a version.
         app.Map("/{**path}", Unsupported);
     }
@@ -75,7 +81,11 @@ public static partial class GraphEndpoints
         {
             return call.Fail(GraphErrors.InvalidParameter($"Param data_localization_region must be a two-letter ISO 3166 country code, got '{region}'"));
         }
-        return Outcome(call, NumberLifecycle.Register(number, pin, region, now));
+        var error = NumberLifecycle.Register(number, pin, region, now);
+        if (error is not null) return call.Fail(error);
+        NumberAdministration.ApplyApprovedName(number);
+        NumberAdministration.CompleteMigration(state.World, number);
+        return call.Success();
     }
 
     private static IResult Deregister(string id, GraphCall call, EmulatorState state)

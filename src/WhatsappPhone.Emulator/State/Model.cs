@@ -20,6 +20,8 @@ public sealed class PhoneNumber
     public string? CodeVerificationStatus { get; set; }
     public string? NameStatus { get; set; }
     public string? NewNameStatus { get; set; }
+    /// <summary>The display name in review or approved, until a registration makes it the verified name.</summary>
+    public string? NewDisplayName { get; set; }
     public string? PlatformType { get; set; }
     public JsonObject? Throughput { get; set; }
     public string? MessagingLimitTier { get; set; }
@@ -44,6 +46,8 @@ public sealed class PhoneNumber
     [JsonIgnore] public DateTimeOffset? VerifiedAt { get; set; }
     [JsonIgnore] public string? LastCode { get; set; }
     [JsonIgnore] public string? DataLocalizationRegion { get; set; }
+    /// <summary>The number this one is a migration of (in another WABA), until the migration completes by registering.</summary>
+    [JsonIgnore] public string? MigratingFrom { get; set; }
     [JsonIgnore] public List<DateTimeOffset> RegisterAttempts { get; } = [];
     [JsonIgnore] public List<DateTimeOffset> DeregisterAttempts { get; } = [];
 
@@ -64,6 +68,10 @@ public sealed class Waba
     public string? TimezoneId { get; set; }
     public string? MessageTemplateNamespace { get; set; }
     public string? AccountReviewStatus { get; set; }
+    public string? BusinessVerificationStatus { get; set; }
+    public string? OwnershipType { get; set; }
+    /// <summary>Null means healthy; Graph then reports a derived AVAILABLE status.</summary>
+    public JsonObject? HealthStatus { get; set; }
     public string? Country { get; set; }
     public List<PhoneNumber> PhoneNumbers { get; init; } = [];
 }
@@ -118,6 +126,19 @@ public sealed class World
 
     public IReadOnlyList<Business> Businesses { get; }
     public IReadOnlyList<Waba> Wabas { get; }
+
+    /// <summary>Profiles, settings and uploads of this world (see <see cref="NumberAdministration"/>).</summary>
+    public AdministrationBook Administration { get; } = new();
+
+    /// <summary>Adds a number created through POST /{waba}/phone_numbers.</summary>
+    public void AddNumber(Waba waba, PhoneNumber number)
+    {
+        if (_numbers.ContainsKey(number.Id) || _wabas.ContainsKey(number.Id) || _businesses.ContainsKey(number.Id))
+            throw new InvalidOperationException($"The ID {number.Id} is taken.");
+        number.WabaId = waba.Id;
+        waba.PhoneNumbers.Add(number);
+        _numbers[number.Id] = number;
+    }
     public string? GeneratedWabaId { get; }
 
     public PhoneNumber? Number(string id) => _numbers.GetValueOrDefault(id);

@@ -45,7 +45,8 @@ public static class NumberLifecycle
         number.Pin ??= pin;
         number.Status = "CONNECTED";
         number.PlatformType = "CLOUD_API";
-        number.DataLocalizationRegion = region;
+        // Without the (v20) parameter, local storage set through settings (v21+) stays as it is.
+        number.DataLocalizationRegion = region ?? number.DataLocalizationRegion;
         number.LastOnboardedTime ??= now.ToString("yyyy-MM-dd'T'HH:mm:ss'+0000'", CultureInfo.InvariantCulture);
         return null;
     }

@@ -18,7 +18,7 @@ namespace WhatsappPhone.Api
         static readonly string[] CommonFields =
         {
             "id", "display_phone_number", "verified_name", "status", "quality_rating",
-            "code_verification_status", "name_status", "new_name_status", "platform_type", "throughput",
+            "code_verification_status", "name_status", "new_name_status", "new_display_name", "platform_type", "throughput",
             "account_mode", "is_official_business_account", "is_pin_enabled", "certificate",
             "last_onboarded_time", "health_status",
         };
@@ -72,6 +72,7 @@ namespace WhatsappPhone.Api
                     case "code_verification_status": n.CodeVerificationStatus = GraphJson.Shown(v); break;
                     case "name_status": n.NameStatus = GraphJson.Shown(v); break;
                     case "new_name_status": n.NewNameStatus = GraphJson.Shown(v); break;
+                    case "new_display_name": n.NewDisplayName = GraphJson.Shown(v); break;
                     case "platform_type": n.PlatformType = GraphJson.Shown(v); break;
                     case "throughput": n.ThroughputLevel = v.ValueKind == JsonValueKind.Object ? GraphJson.Shown(GraphJson.Property(v, "level")) : GraphJson.Shown(v); break;
                     case "account_mode": n.AccountMode = GraphJson.Shown(v); break;
@@ -92,27 +93,12 @@ namespace WhatsappPhone.Api
 
         static void ReadHealth(JsonElement v, PhoneNumber n)
         {
-            if (v.ValueKind != JsonValueKind.Object) return;
-            n.HealthStatus = GraphJson.Shown(GraphJson.Property(v, "can_send_message"));
-            if (GraphJson.Property(v, "entities") is not { ValueKind: JsonValueKind.Array } entities) return;
-            var errors = new List<HealthStatusError>();
-            foreach (var entity in entities.EnumerateArray())
-            {
-                if (GraphJson.Property(entity, "errors") is not { ValueKind: JsonValueKind.Array } entityErrors) continue;
-                foreach (var err in entityErrors.EnumerateArray())
-                    errors.Add(new HealthStatusError
-                    {
-                        EntityType = GraphJson.Shown(GraphJson.Property(entity, "entity_type")),
-                        EntityId = GraphJson.Shown(GraphJson.Property(entity, "id")),
-                        CanSendMessage = GraphJson.Shown(GraphJson.Property(entity, "can_send_message")),
-                        Code = GraphJson.Shown(GraphJson.Property(err, "error_code")),
-                        Description = GraphJson.Shown(GraphJson.Property(err, "error_description")),
-                        PossibleSolution = GraphJson.Shown(GraphJson.Property(err, "possible_solution")),
-                    });
-            }
-            if (errors.Count == 0) return;
-            n.HealthErrors = errors;
-            n.HealthIssues = string.Join("\n", errors.Select(e => $"{e.EntityType} {e.EntityId}: {e.Code} {e.Description}"));
+            var health = HealthStatusJson.Read(v);
+            n.HealthStatus = health.CanSendMessage;
+            n.HealthAccountId = health.AccountId;
+            if (health.Errors.Count == 0) return;
+            n.HealthErrors = health.Errors;
+            n.HealthIssues = health.IssuesText;
         }
 
         static bool? Bool(JsonElement v) => v.ValueKind switch

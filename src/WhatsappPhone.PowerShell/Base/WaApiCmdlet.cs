@@ -116,7 +116,7 @@ namespace WhatsappPhone.Cmdlets
                 action();
                 return true;
             }
-            catch (Exception ex) when (ex is GraphApiException || ex is ArgumentException)
+            catch (Exception ex) when (ex is GraphApiException || ex is ArgumentException || ex is WaStateException)
             {
                 WriteFailure(target, ex, progress?.Invoke());
             }
@@ -134,6 +134,9 @@ namespace WhatsappPhone.Cmdlets
                     break;
                 case ArgumentException argument:
                     WriteError(new ErrorRecord(argument, "WaInvalidArgument", ErrorCategory.InvalidArgument, target));
+                    break;
+                case WaStateException state:
+                    WriteError(new ErrorRecord(state, state.ErrorId, ErrorCategory.InvalidOperation, target));
                     break;
                 case OperationCanceledException when stopping.IsCancellationRequested:
                     throw new PipelineStoppedException();

@@ -46,7 +46,7 @@ namespace WhatsappPhone.Cmdlets
         /// ShouldProcess; where the host cannot ask (a runbook, pwsh -NonInteractive), an error that says
         /// how to proceed instead of the host's bare "NonInteractive mode" one. Nothing is sent either way.
         /// </summary>
-        bool Confirm(string action)
+        protected bool Confirm(string action)
         {
             try
             {

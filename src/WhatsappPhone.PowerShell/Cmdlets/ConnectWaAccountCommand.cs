@@ -48,6 +48,11 @@ namespace WhatsappPhone.Cmdlets
         [Parameter]
         public Uri? Proxy { get; set; }
 
+        /// <summary>The Meta app the token belongs to; Set-WaBusinessProfile -ProfilePicturePath uploads through it.</summary>
+        [Parameter]
+        [ValidateGraphId("app ID")]
+        public string? AppId { get; set; }
+
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
@@ -85,7 +90,7 @@ namespace WhatsappPhone.Cmdlets
             {
                 ThrowTerminatingError(new ErrorRecord(ex, "WaInvalidConnectionSetting", ErrorCategory.InvalidArgument, nameof(Proxy)));
             }
-            var context = new WaContext(token, BusinessAccountId, ApiVersion, baseUri, TimeoutSec, MaxRetries, MaxRetryWaitSec, Proxy);
+            var context = new WaContext(token, BusinessAccountId, ApiVersion, baseUri, TimeoutSec, MaxRetries, MaxRetryWaitSec, Proxy, AppId);
             if (NoSessionUpdate)
             {
                 WriteVerbose($"Built, without changing this session's connection: {context}.");

@@ -5,23 +5,39 @@ using WhatsappPhone.Models;
 namespace WhatsappPhone.Cmdlets
 {
     /// <summary>Lists the WhatsApp Business Accounts a business portfolio owns, or manages for clients (every page).</summary>
-    [Cmdlet(VerbsCommon.Get, "WaBusinessAccount")]
+    [Cmdlet(VerbsCommon.Get, "WaBusinessAccount", DefaultParameterSetName = PortfolioSet)]
     [OutputType(typeof(BusinessAccount))]
     public sealed class GetWaBusinessAccountCommand : WaApiCmdlet
     {
+        const string PortfolioSet = "ByPortfolio";
+        const string ByIdSet = "ById";
+
         /// <summary>The business portfolio (Meta Business Manager) ID.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = PortfolioSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("PortfolioId")]
         [ValidateGraphId("business portfolio ID")]
         public string[] BusinessId { get; set; } = System.Array.Empty<string>();
 
+        /// <summary>Accounts by their own ID (GET /{waba}), with review, verification, ownership and health.</summary>
+        [Parameter(ParameterSetName = ByIdSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("WabaId")]
+        [ValidateGraphId("WhatsApp Business Account ID")]
+        [ArgumentCompleter(typeof(BusinessAccountIdCompleter))]
+        public string[] BusinessAccountId { get; set; } = System.Array.Empty<string>();
+
         /// <summary>Owned accounts, client accounts, or both (the default).</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = PortfolioSet)]
         [ValidateSet("All", "Owned", "Client")]
         public string Ownership { get; set; } = "All";
 
         protected override void ProcessRecord()
         {
+            if (ParameterSetName == ByIdSet)
+            {
+                foreach (var id in BusinessAccountId)
+                    TryRun(id, () => WriteObject(Wait(Client.GetBusinessAccountAsync(id, Cancellation))));
+                return;
+            }
             foreach (var business in BusinessId)
                 foreach (var ownership in new[] { BusinessAccountOwnership.Owned, BusinessAccountOwnership.Client })
                 {

@@ -63,11 +63,32 @@ namespace WhatsappPhone.Cmdlets
             if (Quiet) WriteObject(allHealthy && FailureCount == 0);
         }
 
+        /// <summary>Each account read once per run: many numbers share one.</summary>
+        readonly System.Collections.Generic.Dictionary<string, BusinessAccount?> accounts = new System.Collections.Generic.Dictionary<string, BusinessAccount?>();
+
+        /// <summary>The number's account (listed from it, or named in its health_status), or $null when it cannot be read.</summary>
+        BusinessAccount? AccountOf(PhoneNumber number)
+        {
+            var id = number.BusinessAccountId ?? number.HealthAccountId;
+            if (id == null) return null;
+            if (accounts.TryGetValue(id, out var known)) return known;
+            BusinessAccount? account = null;
+            try
+            {
+                account = Wait(Client.GetBusinessAccountAsync(id, Cancellation));
+            }
+            catch (Exception ex) when (ex is GraphApiException || ex is ArgumentException)
+            {
+                WriteVerbose($"The account {id} of phone number {number.Id} could not be read, so its review and health are not checked: {ex.Message}");
+            }
+            return accounts[id] = account;
+        }
+
         int Report(object target, Page<PhoneNumber> page)
         {
             foreach (var number in page.Items)
             {
-                var health = HealthRules.Evaluate(number, MinimumDailyLimit);
+                var health = HealthRules.Evaluate(number, MinimumDailyLimit, AccountOf(number));
                 allHealthy &= health.Healthy;
                 if (!Quiet) WriteObject(health);
             }

@@ -24,6 +24,7 @@ namespace WhatsappPhone.Connection
         public const string BusinessIdVariable = "WHATSAPP_BUSINESS_ID";
         public const string ApiVersionVariable = "WHATSAPP_API_VERSION";
         public const string BaseUriVariable = "WHATSAPP_BASE_URI";
+        public const string AppIdVariable = "WHATSAPP_APP_ID";
 
         // One current context per runspace, so parallel runspaces never act with each other's account.
         static readonly ConditionalWeakTable<object, StrongBox<WaContext?>> Current = new ConditionalWeakTable<object, StrongBox<WaContext?>>();
@@ -78,6 +79,26 @@ namespace WhatsappPhone.Connection
             catch (ArgumentException ex)
             {
                 throw new WaConnectionException(ex.Message, "WaInvalidConnectionSetting", ex);
+            }
+        }
+
+        /// <summary>The app ID for uploads: the parameter, else the connection's, else WHATSAPP_APP_ID.</summary>
+        public static string ResolveAppId(string? explicitAppId, WaContext? context)
+        {
+            context ??= CurrentContext;
+            var (id, source) = explicitAppId != null ? (explicitAppId, "-AppId")
+                : context?.AppId != null ? (context.AppId, "the connection")
+                : Environment(AppIdVariable) is { } fromEnvironment ? (fromEnvironment, AppIdVariable)
+                : throw new WaConnectionException(
+                    $"Uploading a picture needs the Meta app ID the token belongs to: pass -AppId, connect with Connect-WaAccount -AppId, or set {AppIdVariable}.",
+                    "WaNoAppId");
+            try
+            {
+                return GraphInput.RequireId(id, "app ID", source);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new WaConnectionException($"{ex.Message} (from {source})", "WaInvalidConnectionSetting", ex);
             }
         }
 

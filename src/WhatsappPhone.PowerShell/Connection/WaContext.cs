@@ -12,8 +12,9 @@ namespace WhatsappPhone.Connection
     public sealed class WaContext
     {
         internal WaContext(SecureString accessToken, string? businessAccountId, string? apiVersion, Uri? baseUri, int? timeoutSec,
-            int? maxRetries = null, int? maxRetryWaitSec = null, Uri? proxy = null)
+            int? maxRetries = null, int? maxRetryWaitSec = null, Uri? proxy = null, string? appId = null)
         {
+            AppId = appId;
             MaxRetries = maxRetries;
             MaxRetryWaitSec = maxRetryWaitSec;
             ProxyUri = proxy;
@@ -36,6 +37,8 @@ namespace WhatsappPhone.Connection
         public string? Proxy { get; }
         /// <summary>The proxy as used, credentials included; internal, so no display or serialization sees it.</summary>
         internal Uri? ProxyUri { get; }
+        /// <summary>The Meta app the token belongs to; needed to upload a business profile picture.</summary>
+        public string? AppId { get; }
 
         public override string ToString() =>
             $"WhatsappPhone connection (API {ApiVersion ?? "default"}, {BaseUri ?? "default URI"}, account {BusinessAccountId ?? "not set"})";

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using WhatsappPhone.Models;
@@ -13,7 +14,8 @@ namespace WhatsappPhone.Health
         /// <summary>A messaging limit below this many conversations a day is flagged (TIER_50 and TIER_250).</summary>
         public const int DefaultMinimumDailyLimit = 1000;
 
-        public static PhoneNumberHealth Evaluate(PhoneNumber n, int minimumDailyLimit = DefaultMinimumDailyLimit)
+        /// <param name="account">The number's WhatsApp Business Account, read by ID, when known: its review and health are checked too.</param>
+        public static PhoneNumberHealth Evaluate(PhoneNumber n, int minimumDailyLimit = DefaultMinimumDailyLimit, BusinessAccount? account = null)
         {
             var issues = new List<HealthIssue>();
             void Add(HealthSeverity s, string area, string problem, string fix) => issues.Add(new HealthIssue(s, area, problem, fix));
@@ -49,6 +51,11 @@ namespace WhatsappPhone.Health
                         "Wait for the review, usually 1 to 3 days.");
             }
 
+            if (n.NameChangeAwaitingRegistration)
+                Add(HealthSeverity.Warning, "DisplayName",
+                    $"The display name change to '{n.NewDisplayName}' was approved, and the number is waiting for re-registration: customers see the old name until then.",
+                    $"Register-WaPhoneNumber -PhoneNumberId {n.Id} -Pin <its two-step PIN>, within 14 days of the approval (a registration before approval has no effect).");
+
             var errors = n.HealthErrors ?? new List<HealthStatusError>();
             foreach (var e in errors)
                 Add(HealthSeverity.Error, $"{e.EntityType} {e.EntityId}".Trim(), $"{e.Description} (health error {e.Code}).",
@@ -56,6 +63,8 @@ namespace WhatsappPhone.Health
             if (errors.Count == 0 && n.HealthStatus is "BLOCKED" or "LIMITED")
                 Add(n.HealthStatus == "BLOCKED" ? HealthSeverity.Error : HealthSeverity.Warning, "HealthStatus",
                     $"Graph reports that the number's ability to send is {n.HealthStatus}.", "See Account quality in WhatsApp Manager.");
+
+            if (account != null) AccountIssues(account, errors, Add);
 
             return new PhoneNumberHealth
             {
@@ -67,6 +76,27 @@ namespace WhatsappPhone.Health
                 IssuesText = string.Join("\n", issues.Select(i => i.ToString())),
                 Healthy = issues.All(i => i.Severity != HealthSeverity.Error),
             };
+        }
+
+        /// <summary>The account's review and health, unless the number's own health_status already names the account's errors.</summary>
+        static void AccountIssues(BusinessAccount account, IReadOnlyList<HealthStatusError> numberErrors, Action<HealthSeverity, string, string, string> add)
+        {
+            var area = $"WABA {account.Id}";
+            if (account.AccountReviewStatus != null && account.AccountReviewStatus != "APPROVED")
+                add(HealthSeverity.Error, area,
+                    $"The number's WhatsApp Business Account is not approved (account review status {account.AccountReviewStatus}), so its numbers cannot send.",
+                    account.AccountReviewStatus == "PENDING"
+                        ? "Wait for Meta's review of the account; check Get-WaBusinessAccount -BusinessAccountId " + account.Id + "."
+                        : "See the account in WhatsApp Manager (Account quality) and request a review if you believe it is a mistake.");
+            if (numberErrors.Any(e => e.EntityType == "WABA" && e.EntityId == account.Id)) return;
+            var accountErrors = account.HealthErrors ?? Array.Empty<HealthStatusError>();
+            foreach (var e in accountErrors)
+                add(HealthSeverity.Error, $"{e.EntityType} {e.EntityId}".Trim(), $"{e.Description} (account health error {e.Code}).",
+                    string.IsNullOrEmpty(e.PossibleSolution) ? "See the account in WhatsApp Manager." : e.PossibleSolution!);
+            if (accountErrors.Count == 0 && account.HealthStatus is "BLOCKED" or "LIMITED")
+                add(account.HealthStatus == "BLOCKED" ? HealthSeverity.Error : HealthSeverity.Warning, area,
+                    $"The number's WhatsApp Business Account cannot send freely: Graph reports its ability to send as {account.HealthStatus}.",
+                    "See Account quality in WhatsApp Manager.");
         }
 
         static string StatusFix(string? status) => status switch

@@ -13,12 +13,26 @@ namespace WhatsappPhone.Models
         /// <summary>The WhatsApp Business Account ID.</summary>
         public string Id { get; set; } = "";
         public string? Name { get; set; }
-        public BusinessAccountOwnership Ownership { get; set; }
+        /// <summary>The portfolio edge it was listed from; $null when read by ID (see <see cref="OwnershipType"/>).</summary>
+        public BusinessAccountOwnership? Ownership { get; set; }
         public string? Currency { get; set; }
         public string? TimezoneId { get; set; }
         public string? MessageTemplateNamespace { get; set; }
-        /// <summary>The business portfolio it was listed from.</summary>
+        /// <summary>account_review_status: PENDING, APPROVED or REJECTED. Numbers of an account that is not APPROVED cannot send.</summary>
+        public string? AccountReviewStatus { get; set; }
+        /// <summary>business_verification_status of the business behind the account, such as VERIFIED or UNVERIFIED.</summary>
+        public string? BusinessVerificationStatus { get; set; }
+        /// <summary>ownership_type, such as SELF_OWNED or CLIENT_OWNED.</summary>
+        public string? OwnershipType { get; set; }
+        /// <summary>health_status.can_send_message of the account: AVAILABLE, LIMITED or BLOCKED.</summary>
+        public string? HealthStatus { get; set; }
+        /// <summary>The errors reported in the account's health_status entities, one per line.</summary>
+        public string? HealthIssues { get; set; }
+        /// <summary>The business portfolio it was listed from ($null when read by ID).</summary>
         public string? BusinessId { get; set; }
+
+        /// <summary>The errors of health_status entities, with Meta's possible solution, for Test-WaPhoneNumber.</summary>
+        internal System.Collections.Generic.IReadOnlyList<HealthStatusError>? HealthErrors { get; set; }
 
         public override string ToString() => Id;
     }

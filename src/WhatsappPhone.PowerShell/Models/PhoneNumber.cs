@@ -23,6 +23,14 @@ namespace WhatsappPhone.Models
         public string? CodeVerificationStatus { get; set; }
         public string? NameStatus { get; set; }
         public string? NewNameStatus { get; set; }
+        /// <summary>new_display_name: the display name in review or approved, until a registration makes it the verified name.</summary>
+        public string? NewDisplayName { get; set; }
+        /// <summary>
+        /// True when a display-name change was approved but the number has not registered again since:
+        /// the new name shows only after Register-WaPhoneNumber (within 14 days of the approval).
+        /// </summary>
+        public bool NameChangeAwaitingRegistration =>
+            NewNameStatus == "APPROVED" && !string.IsNullOrEmpty(NewDisplayName) && NewDisplayName != VerifiedName;
         public string? PlatformType { get; set; }
         public string? ThroughputLevel { get; set; }
         public string? AccountMode { get; set; }
@@ -39,6 +47,9 @@ namespace WhatsappPhone.Models
 
         /// <summary>The errors of health_status entities, with Meta's possible solution, for Test-WaPhoneNumber.</summary>
         internal IReadOnlyList<HealthStatusError>? HealthErrors { get; set; }
+
+        /// <summary>The WABA entity of health_status: the account of a number read by ID.</summary>
+        internal string? HealthAccountId { get; set; }
 
         /// <summary>Fields requested with -Property that have no typed property, as JSON text or string.</summary>
         internal IDictionary<string, string?>? AdditionalFields { get; set; }

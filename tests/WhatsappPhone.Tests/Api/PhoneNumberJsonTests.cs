@@ -91,7 +91,7 @@ namespace WhatsappPhone.Tests
         [Fact]
         public void Every_property_is_a_plain_value_so_csv_export_never_writes_a_type_name()
         {
-            var plain = new[] { typeof(string), typeof(int?), typeof(bool?), typeof(System.DateTimeOffset?) };
+            var plain = new[] { typeof(string), typeof(int?), typeof(bool), typeof(bool?), typeof(System.DateTimeOffset?) };
             var offenders = typeof(PhoneNumber).GetProperties().Where(p => p.GetMethod!.IsPublic && !plain.Contains(p.PropertyType)).Select(p => p.Name);
             Assert.Empty(offenders);
         }

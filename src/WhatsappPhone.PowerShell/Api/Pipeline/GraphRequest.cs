@@ -31,6 +31,9 @@ namespace WhatsappPhone.Api.Pipeline
         public GraphTarget Target { get; }
         public Func<HttpContent>? Content { get; }
 
+        /// <summary>Adjusts each attempt's request after the usual headers are set (the upload API's OAuth scheme and file_offset).</summary>
+        public Action<HttpRequestMessage>? Prepare { get; set; }
+
         /// <summary>A GET changes nothing, so it may be sent again; a POST may already have taken effect.</summary>
         public bool IsIdempotent => Method == HttpMethod.Get;
 

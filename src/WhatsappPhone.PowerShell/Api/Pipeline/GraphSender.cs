@@ -52,6 +52,7 @@ namespace WhatsappPhone.Api.Pipeline
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
             Secrets.WithRevealed(settings.AccessToken, token => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token));
+            r.Prepare?.Invoke(request);
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(settings.Timeout);

@@ -1,0 +1,24 @@
+using System;
+using System.Management.Automation;
+using WhatsappPhone.Models;
+
+namespace WhatsappPhone.Cmdlets
+{
+    /// <summary>Reads a number's settings (GET /{id}/settings): local storage, the identity-key check, and the rest as JSON.</summary>
+    [Cmdlet(VerbsCommon.Get, "WaPhoneNumberSetting")]
+    [OutputType(typeof(PhoneNumberSetting))]
+    public sealed class GetWaPhoneNumberSettingCommand : WaApiCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Id")]
+        [ValidateGraphId("phone-number ID")]
+        [ArgumentCompleter(typeof(PhoneNumberIdCompleter))]
+        public string[] PhoneNumberId { get; set; } = Array.Empty<string>();
+
+        protected override void ProcessRecord()
+        {
+            foreach (var id in PhoneNumberId)
+                TryRun(id, () => WriteObject(Wait(Client.GetSettingsAsync(id, Cancellation))));
+        }
+    }
+}
