@@ -28,6 +28,8 @@ namespace WhatsappPhone.Tests
         }
 
         public int Port { get; }
+        /// <summary>When set, every answer sends this many body bytes and then drops the connection.</summary>
+        public int? CutBodyAfter { get; set; }
         public string Uri => $"http://127.0.0.1:{Port}";
 
         public int Count { get { lock (Requests) return Requests.Count; } }
@@ -48,6 +50,14 @@ namespace WhatsappPhone.Tests
                 context.Response.StatusCode = status;
                 context.Response.ContentType = "application/json";
                 context.Response.ContentLength64 = bytes.Length;
+                if (CutBodyAfter is int cut && cut < bytes.Length)
+                {
+                    // The status line and part of the body, then the connection drops.
+                    await context.Response.OutputStream.WriteAsync(bytes, 0, cut).ConfigureAwait(false);
+                    await context.Response.OutputStream.FlushAsync().ConfigureAwait(false);
+                    context.Response.Abort();
+                    continue;
+                }
                 await context.Response.OutputStream.WriteAsync(bytes, 0, bytes.Length).ConfigureAwait(false);
                 context.Response.Close();
             }

@@ -45,7 +45,10 @@ namespace WhatsappPhone.Cmdlets
             };
         }
 
-        internal static ErrorCategory Category(GraphApiException ex) => ex is GraphSecurityRefusalException ? ErrorCategory.SecurityError : ex.Kind switch
+        internal static ErrorCategory Category(GraphApiException ex) =>
+            ex is GraphSecurityRefusalException ? ErrorCategory.SecurityError
+            : ex.LocalErrorId == WaPhoneNumberActionCmdlet.ReadBackFailed ? ErrorCategory.ReadError
+            : ex.Kind switch
         {
             GraphErrorKind.Authentication => ErrorCategory.AuthenticationError,
             GraphErrorKind.Permission => ErrorCategory.PermissionDenied,
