@@ -42,12 +42,15 @@ namespace WhatsappPhone.Tests
         }
 
         /// <summary>Runs a script; a cmdlet's terminating error ends its statement and lands in the error stream.</summary>
-        protected Result Run(string script)
+        protected Result Run(string script) => RunWithInput(script);
+
+        /// <summary>Runs a script with <paramref name="input"/> as its $input.</summary>
+        protected Result RunWithInput(string script, params object[] input)
         {
             using var ps = PowerShell.Create();
             ps.Runspace = runspace;
             ps.AddScript(script);
-            var output = ps.Invoke();
+            var output = input.Length == 0 ? ps.Invoke() : ps.Invoke(input);
             return new Result
             {
                 Output = output,

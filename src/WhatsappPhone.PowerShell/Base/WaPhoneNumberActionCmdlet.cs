@@ -17,6 +17,7 @@ namespace WhatsappPhone.Cmdlets
         /// <summary>The phone-number ID; a piped PhoneNumber binds by its Id.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
+        [PhoneNumberIdTransformation]
         [ValidateGraphId("phone-number ID")]
         [ArgumentCompleter(typeof(PhoneNumberIdCompleter))]
         public string PhoneNumberId { get; set; } = "";
