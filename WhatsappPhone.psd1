@@ -22,17 +22,22 @@
         'Get-WaBusinessProfile'
         'Get-WaPhoneNumber'
         'Get-WaPhoneNumberSetting'
+        'Get-WaWebhookSubscription'
         'New-WaPhoneNumber'
         'Receive-WaWebhook'
         'Register-WaPhoneNumber'
+        'Register-WaWebhookSubscription'
+        'Remove-WaPhoneNumberWebhook'
         'Request-WaPhoneNumberCode'
         'Set-WaBusinessProfile'
         'Set-WaPhoneNumberDisplayName'
         'Set-WaPhoneNumberPin'
         'Set-WaPhoneNumberSetting'
+        'Set-WaPhoneNumberWebhook'
         'Test-WaPhoneNumber'
         'Test-WaWebhookSignature'
         'Unregister-WaPhoneNumber'
+        'Unregister-WaWebhookSubscription'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -29,6 +29,7 @@ public static class EmulatorHost
         builder.Services.AddSingleton(state);
 
         var app = builder.Build();
+        app.Lifetime.ApplicationStopped.Register(state.Dispose);
         app.Use(GraphPipeline.InvokeAsync);
         ControlEndpoints.Map(app);
         GraphEndpoints.Map(app);

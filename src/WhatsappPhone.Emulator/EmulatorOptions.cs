@@ -9,7 +9,7 @@ public sealed record EmulatorOptions
 
     public const string Usage =
         "Usage: dotnet WhatsappPhone.Emulator.dll [--port N] [--seed path.json] [--numbers N] " +
-        "[--token T] [--latency-ms N] [--exit-on-stdin-close]";
+        "[--token T] [--latency-ms N] [--app-secret S] [--callback-uri URL] [--exit-on-stdin-close]";
 
     /// <summary>Port on 127.0.0.1; 0 picks a free one.</summary>
     public int Port { get; init; }
@@ -24,6 +24,12 @@ public sealed record EmulatorOptions
 
     /// <summary>Delay added to every Graph request (benchmarks); the control API can change it.</summary>
     public int LatencyMs { get; init; }
+
+    /// <summary>The app secret that signs webhook notifications; null means <c>emulator-app-secret</c>.</summary>
+    public string? AppSecret { get; init; }
+
+    /// <summary>The app's default webhook callback (as set in the App Dashboard); null: none.</summary>
+    public string? CallbackUri { get; init; }
 
     /// <summary>Stop when stdin reaches end of file, so a parent that dies does not leave the emulator behind.</summary>
     public bool ExitOnStdinClose { get; init; }
@@ -51,10 +57,18 @@ public sealed record EmulatorOptions
                 "--numbers" => options with { GeneratedNumbers = Number(0, 1_000_000) },
                 "--token" => options with { Token = Value() is { Length: > 0 } t && !t.Any(char.IsWhiteSpace) ? t : throw new ArgumentException("--token must be non-empty, without spaces.") },
                 "--latency-ms" => options with { LatencyMs = Number(0, 600_000) },
+                "--app-secret" => options with { AppSecret = Value() is { Length: > 0 } s && !s.Any(char.IsWhiteSpace) ? s : throw new ArgumentException("--app-secret must be non-empty, without spaces.") },
+                "--callback-uri" => options with { CallbackUri = CheckCallbackUri(name, Value()) },
                 "--exit-on-stdin-close" => options with { ExitOnStdinClose = true },
                 _ => throw new ArgumentException($"Unknown option '{name}'."),
             };
         }
         return options;
     }
+
+    /// <summary>An absolute http or https URL: where the app's notifications go.</summary>
+    public static string CheckCallbackUri(string name, string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri.AbsoluteUri
+            : throw new ArgumentException($"{name} must be an absolute http or https URL, not '{value}'.");
 }

@@ -19,6 +19,10 @@ function Start-WaEmulator {
         [string] $Seed,
         [string] $Token,
         [int] $LatencyMs,
+        # Signs the webhook notifications the emulator sends (default emulator-app-secret).
+        [string] $AppSecret,
+        # The app's default webhook callback, where the emulator delivers notifications.
+        [string] $CallbackUri,
         [int] $TimeoutSec = 60
     )
     $arguments = [System.Collections.Generic.List[string]]::new()
@@ -27,6 +31,8 @@ function Start-WaEmulator {
     if ($Seed) { $arguments.AddRange([string[]]@('--seed', $Seed)) }
     if ($Token) { $arguments.AddRange([string[]]@('--token', $Token)) }
     if ($PSBoundParameters.ContainsKey('LatencyMs')) { $arguments.AddRange([string[]]@('--latency-ms', "$LatencyMs")) }
+    if ($AppSecret) { $arguments.AddRange([string[]]@('--app-secret', $AppSecret)) }
+    if ($CallbackUri) { $arguments.AddRange([string[]]@('--callback-uri', $CallbackUri)) }
 
     $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
     foreach ($a in $arguments) { $info.ArgumentList.Add($a) }

@@ -118,10 +118,13 @@ public sealed class HostileFaultTests : EmulatorTest
         await RegisterAsync(Seeded.ReadyWithPin, Seeded.ReadyPin);
         await PostJsonAsync($"v25.0/{Seeded.Unverified}/verify_code", new { code = "012345" });
         await PostJsonAsync($"v25.0/{Seeded.ReadyWithoutPin}", new { pin = "024680" });
+        await GetAsync($"v25.0/{Seeded.Connected}?fields=status&access_token=EAAGquerysecret");
+        await PostJsonAsync($"v25.0/{Seeded.Connected}", new { webhook_configuration = new { override_callback_uri = "https://example.test/hook", verify_token = "vt-secret-1" } });
 
         var log = (await RequestLogAsync()).Select(e => (string?)e!["body"] ?? "").ToArray();
 
-        Assert.DoesNotContain(log, b => b.Contains(Seeded.ReadyPin) || b.Contains("012345") || b.Contains("024680"));
+        Assert.DoesNotContain(log, b => b.Contains(Seeded.ReadyPin) || b.Contains("012345") || b.Contains("024680") || b.Contains("vt-secret-1"));
+        Assert.DoesNotContain("EAAGquerysecret", (await RequestLogAsync()).ToJsonString());
         Assert.Contains("pin=******", log[0]);
         Assert.Equal("******", (string?)JsonNode.Parse(log[1])!["code"]);
         Assert.Equal("******", (string?)JsonNode.Parse(log[2])!["pin"]);

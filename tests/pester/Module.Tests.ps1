@@ -21,7 +21,8 @@ Describe 'The built module folder' {
                 'Register-WaPhoneNumber', 'Request-WaPhoneNumberCode', 'Set-WaPhoneNumberPin', 'Test-WaPhoneNumber', 'Unregister-WaPhoneNumber',
                 'New-WaPhoneNumber', 'Set-WaPhoneNumberDisplayName', 'Get-WaPhoneNumberSetting', 'Set-WaPhoneNumberSetting',
                 'Get-WaBusinessProfile', 'Set-WaBusinessProfile',
-                'Confirm-WaWebhookChallenge', 'ConvertFrom-WaWebhook', 'Receive-WaWebhook', 'Test-WaWebhookSignature') | Sort-Object)
+                'Confirm-WaWebhookChallenge', 'ConvertFrom-WaWebhook', 'Receive-WaWebhook', 'Test-WaWebhookSignature',
+                'Get-WaWebhookSubscription', 'Register-WaWebhookSubscription', 'Unregister-WaWebhookSubscription', 'Set-WaPhoneNumberWebhook', 'Remove-WaPhoneNumberWebhook') | Sort-Object)
     }
 
     It 'never ships System.Management.Automation, which the host supplies' {

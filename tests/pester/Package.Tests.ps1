@@ -13,7 +13,8 @@ BeforeAll {
         'Register-WaPhoneNumber', 'Request-WaPhoneNumberCode', 'Set-WaPhoneNumberPin', 'Test-WaPhoneNumber', 'Unregister-WaPhoneNumber',
         'New-WaPhoneNumber', 'Set-WaPhoneNumberDisplayName', 'Get-WaPhoneNumberSetting', 'Set-WaPhoneNumberSetting',
         'Get-WaBusinessProfile', 'Set-WaBusinessProfile',
-        'Confirm-WaWebhookChallenge', 'ConvertFrom-WaWebhook', 'Receive-WaWebhook', 'Test-WaWebhookSignature') | Sort-Object
+        'Confirm-WaWebhookChallenge', 'ConvertFrom-WaWebhook', 'Receive-WaWebhook', 'Test-WaWebhookSignature',
+        'Get-WaWebhookSubscription', 'Register-WaWebhookSubscription', 'Unregister-WaWebhookSubscription', 'Set-WaPhoneNumberWebhook', 'Remove-WaPhoneNumberWebhook') | Sort-Object
 
     # Runs a script in a new PowerShell (no profile) with the given environment variables, and returns its JSON output as an object.
     function script:Invoke-NewPwsh([string] $script, [hashtable] $environment = @{}) {

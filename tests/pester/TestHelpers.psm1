@@ -6,7 +6,7 @@ function Import-BuiltModule {
 }
 
 function Start-TestEmulator {
-    param([int] $Numbers, [int] $LatencyMs)
+    param([int] $Numbers, [int] $LatencyMs, [string] $AppSecret, [string] $CallbackUri)
     Import-Module (Join-Path $env:WHATSAPP_TEST_EMULATOR 'WhatsappPhoneEmulator.psm1') -Force -Global
     Start-WaEmulator @PSBoundParameters
 }
@@ -30,6 +30,13 @@ function Reset-Emulator([Parameter(Mandatory)] $Emulator) { $null = Invoke-Contr
 function Add-Fault {
     param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [hashtable] $Fault)
     $null = Invoke-Control $Emulator 'faults' -Method Post -Body $Fault
+}
+
+# A loopback port nothing listens on now, for a webhook listener the test starts later.
+function Get-FreePort {
+    $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $probe.Start()
+    try { $probe.LocalEndpoint.Port } finally { $probe.Stop() }
 }
 
 Export-ModuleMember -Function *

@@ -15,7 +15,7 @@ public static class ControlEndpoints
 {
     public const string Prefix = "/_emulator";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
@@ -38,6 +38,7 @@ public static class ControlEndpoints
             "The next count matching Graph requests (after skipping afterCount) answer that way."),
         new("DELETE", "/_emulator/faults", null, "Clears all fault rules."),
         new("POST", "/_emulator/latency", "{\"ms\":25}", "Delay added to every Graph request."),
+        .. WebhookControl.Routes,
     ];
 
     public static void Map(IEndpointRouteBuilder app)
@@ -96,14 +97,15 @@ public static class ControlEndpoints
             return Results.Json(new { ms = state.LatencyMs }, Json);
         });
         AdministrationControl.Map(control);
+        WebhookControl.Map(control);
         control.Map("/{**rest}", () => Problem(404, $"Not a control route. GET {Prefix} lists them."));
     }
 
-    private static IResult Done() => Results.Json(new { success = true }, Json);
+    internal static IResult Done() => Results.Json(new { success = true }, Json);
 
-    private static IResult Problem(int status, string message) => Results.Json(new { error = message }, Json, statusCode: status);
+    internal static IResult Problem(int status, string message) => Results.Json(new { error = message }, Json, statusCode: status);
 
-    private static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpContext http) where T : class
+    internal static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpContext http) where T : class
     {
         try
         {
@@ -156,7 +158,7 @@ public static class ControlEndpoints
         };
     }
 
-    private sealed record ControlRoute(string Method, string Path, string? Body, string Does);
+    internal sealed record ControlRoute(string Method, string Path, string? Body, string Does);
 
     private sealed record ClockRequest(double AdvanceHours);
 

@@ -35,7 +35,7 @@ public sealed partial class RequestLog
         lock (_entries) _entries.Clear();
     }
 
-    private static readonly string[] SecretNames = ["pin", "code"];
+    private static readonly string[] SecretNames = ["pin", "code", "verify_token", "access_token"];
 
     /// <summary>
     /// A request body fit for the log: a PIN's or code's value becomes one '*' per character, so a
@@ -48,9 +48,7 @@ public sealed partial class RequestLog
         {
             if (JsonNode.Parse(body) is JsonObject json)
             {
-                foreach (var name in SecretNames)
-                    if (json[name] is { } value)
-                        json[name] = value.GetValueKind() == JsonValueKind.String ? new string('*', value.GetValue<string>().Length) : "***";
+                RedactIn(json);
                 return json.ToJsonString();
             }
         }
@@ -60,6 +58,17 @@ public sealed partial class RequestLog
         return FormSecret().Replace(body, m => m.Groups[1].Value + new string('*', Uri.UnescapeDataString(m.Groups[2].Value).Length));
     }
 
-    [GeneratedRegex(@"(?<=^|&)((?:pin|code)=)([^&]*)", RegexOptions.CultureInvariant)]
+    /// <summary>Secrets anywhere in a JSON body, nested ones included (webhook_configuration.verify_token).</summary>
+    private static void RedactIn(JsonObject json)
+    {
+        foreach (var (name, value) in json.ToArray())
+        {
+            if (value is JsonObject inner) RedactIn(inner);
+            else if (value is not null && SecretNames.Contains(name))
+                json[name] = value.GetValueKind() == JsonValueKind.String ? new string('*', value.GetValue<string>().Length) : "***";
+        }
+    }
+
+    [GeneratedRegex(@"(?<=^|&)((?:pin|code|verify_token|access_token)=)([^&]*)", RegexOptions.CultureInvariant)]
     private static partial Regex FormSecret();
 }

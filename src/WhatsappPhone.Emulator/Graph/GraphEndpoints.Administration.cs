@@ -22,7 +22,7 @@ public static partial class GraphEndpoints
         if (id.StartsWith("upload:", StringComparison.Ordinal)) return await UploadBytes(id, http, call, state);
         if (state.World.Number(id) is { } number && call.Param("new_display_name") is { } name)
             return Outcome(call, NumberAdministration.RequestDisplayName(number, name));
-        return SetPin(id, call, state);
+        return await PostNode(id, call, state);
     }
 
     private static IResult AddPhoneNumber(string id, GraphCall call, EmulatorState state)

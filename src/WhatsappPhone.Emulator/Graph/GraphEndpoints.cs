@@ -27,6 +27,9 @@ public static partial class GraphEndpoints
         app.MapGet("/{version}/{id}/whatsapp_business_profile", GetBusinessProfile);
         app.MapPost("/{version}/{id}/whatsapp_business_profile", UpdateBusinessProfile);
         app.MapPost("/{version}/{id}/uploads", StartUpload);
+        app.MapGet("/{version}/{id}/subscribed_apps", ListSubscribedApps);
+        app.MapPost("/{version}/{id}/subscribed_apps", SubscribeApp);
+        app.MapDelete("/{version}/{id}/subscribed_apps", UnsubscribeApp);
         // Everything else: unknown edges, other methods, paths with only a version.
         app.Map("/{**path}", Unsupported);
     }
@@ -139,8 +142,8 @@ public static partial class GraphEndpoints
         return call.Fail(GraphErrors.UnknownPath("/" + string.Join('/', segments[2..])));
     }
 
-    private static IResult NotAnEdgeOf(string id, string edge, GraphCall call, EmulatorState state) =>
-        call.Fail(state.World.NodeType(id) is { } type ? GraphErrors.NonexistingField(edge, type) : GraphErrors.ObjectNotFound(id, "get"));
+    private static IResult NotAnEdgeOf(string id, string edge, GraphCall call, EmulatorState state, string method = "get") =>
+        call.Fail(state.World.NodeType(id) is { } type ? GraphErrors.NonexistingField(edge, type) : GraphErrors.ObjectNotFound(id, method));
 
     private static IResult Outcome(GraphCall call, GraphError? error) => error is null ? call.Success() : call.Fail(error);
 

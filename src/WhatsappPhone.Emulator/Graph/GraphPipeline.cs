@@ -181,7 +181,7 @@ public static class GraphPipeline
         state.Requests.Add(new RequestLogEntry(
             request.Method,
             request.Path.Value ?? "/",
-            request.QueryString.Value?.TrimStart('?') ?? "",
+            RequestLog.Redact(request.QueryString.Value?.TrimStart('?') ?? "")!,
             RequestLog.Redact(call.RawBody),
             status,
             state.Clock.Now,

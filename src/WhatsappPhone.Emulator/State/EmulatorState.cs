@@ -1,5 +1,6 @@
 using WhatsappPhone.Emulator.Control;
 using WhatsappPhone.Emulator.Graph;
+using WhatsappPhone.Emulator.Webhooks;
 
 namespace WhatsappPhone.Emulator.State;
 
@@ -7,7 +8,7 @@ namespace WhatsappPhone.Emulator.State;
 /// All mutable emulator state. Requests are served one at a time under <see cref="Gate"/> (taken by the
 /// pipeline), so nothing below needs its own locking; waits (latency, delay faults) happen outside it.
 /// </summary>
-public sealed class EmulatorState
+public sealed class EmulatorState : IDisposable
 {
     private readonly string _seedJson;
     private readonly EmulatorOptions _options;
@@ -19,6 +20,8 @@ public sealed class EmulatorState
         _seedJson = seedJson;
         World = Seed.Build(seedJson, options.GeneratedNumbers, Clock.Now);
         LatencyMs = options.LatencyMs;
+        Webhooks = new WebhookState(options);
+        WebhookRouting.RefreshAll(this);
     }
 
     public SemaphoreSlim Gate { get; } = new(1, 1);
@@ -28,6 +31,19 @@ public sealed class EmulatorState
     public FaultBook Faults { get; } = new();
     public RequestLog Requests { get; } = new();
     public UsageMeter Usage { get; } = new();
+    public WebhookState Webhooks { get; private set; }
+
+    /// <summary>Sends notifications outside <see cref="Gate"/>; its own HTTP client, so a slow callback holds up no request.</summary>
+    public WebhookDelivery Delivery { get; } = new(new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false })
+    {
+        Timeout = TimeSpan.FromSeconds(10),
+    });
+
+    /// <summary>For the verification GET, which runs inside a Graph request, as at Meta.</summary>
+    public HttpClient HandshakeClient { get; } = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false })
+    {
+        Timeout = TimeSpan.FromSeconds(5),
+    };
 
     /// <summary>Read outside <see cref="Gate"/> (the wait must not serialise requests), hence volatile.</summary>
     public int LatencyMs
@@ -36,7 +52,7 @@ public sealed class EmulatorState
         set => Volatile.Write(ref _latencyMs, value);
     }
 
-    /// <summary>Back to the state at start: seed, no faults, empty log, real time, the start-up latency.</summary>
+    /// <summary>Back to the state at start: seed, no faults, empty log, real time, the start-up latency, no subscription, no delivery.</summary>
     public void Reset()
     {
         Clock.Reset();
@@ -45,5 +61,15 @@ public sealed class EmulatorState
         Requests.Clear();
         Usage.Clear();
         LatencyMs = _options.LatencyMs;
+        Webhooks = new WebhookState(_options);
+        Delivery.Clear();
+        WebhookRouting.RefreshAll(this);
+    }
+
+    /// <summary>Stops webhook delivery; called when the host stops.</summary>
+    public void Dispose()
+    {
+        Delivery.Dispose();
+        HandshakeClient.Dispose();
     }
 }

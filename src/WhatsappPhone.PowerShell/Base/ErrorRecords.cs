@@ -41,9 +41,15 @@ namespace WhatsappPhone.Cmdlets
                 (133005, _) => "Set-WaPhoneNumberPin sets a new PIN.",
                 (133006, _) => "Request a code with Request-WaPhoneNumberCode and confirm it with Confirm-WaPhoneNumberCode, then register.",
                 (133010, _) => "Register it with Register-WaPhoneNumber.",
+                (100, _) when MustSubscribeFirst(ex) =>
+                    "Subscribe the app to the number's WhatsApp Business Account first (Register-WaWebhookSubscription -BusinessAccountId <account ID>), then set the override again.",
                 _ => null,
             };
         }
+
+        /// <summary>Graph's refusal of a webhook override while the app is not subscribed to the account.</summary>
+        static bool MustSubscribeFirst(GraphApiException ex) =>
+            ex.GraphMessage != null && ex.GraphMessage.IndexOf("must be subscribed", System.StringComparison.OrdinalIgnoreCase) >= 0;
 
         internal static ErrorCategory Category(GraphApiException ex) =>
             ex is GraphSecurityRefusalException ? ErrorCategory.SecurityError

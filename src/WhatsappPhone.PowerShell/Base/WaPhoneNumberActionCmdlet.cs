@@ -53,16 +53,16 @@ namespace WhatsappPhone.Cmdlets
                 }
                 WriteVerbose($"Done: {action} on {Target}.");
                 if (!PassThru) return;
-                PhoneNumber number;
+                object number;
                 try
                 {
-                    number = ReadBack(id);
+                    number = PassThruObject(id);
                 }
                 catch (GraphApiException ex)
                 {
                     throw new GraphApiException(
-                        $"Done: {action} on {Target}; only reading the number back for -PassThru failed: {ex.Message} " +
-                        $"Do not repeat the change: read the number with Get-WaPhoneNumber -PhoneNumberId {id}.", ex.HttpStatusCode, ex)
+                        $"Done: {action} on {Target}; only reading it back for -PassThru failed: {ex.Message} " +
+                        $"Do not repeat the change; read it again later (Get-WaPhoneNumber -PhoneNumberId {id}).", ex.HttpStatusCode, ex)
                     { Request = ex.Request, FbTraceId = ex.FbTraceId, IsTransient = ex.IsTransient, LocalErrorId = ReadBackFailed };
                 }
                 WriteObject(number);
@@ -94,6 +94,9 @@ namespace WhatsappPhone.Cmdlets
                 return false;
             }
         }
+
+        /// <summary>What -PassThru writes after the change: the number, unless the change is about something else of it.</summary>
+        protected virtual object PassThruObject(string id) => ReadBack(id);
 
         protected PhoneNumber ReadBack(string id) =>
             Wait(Client.GetPhoneNumberAsync(id, PhoneNumberJson.FieldsFor(Settings.MajorVersion), null, Cancellation));

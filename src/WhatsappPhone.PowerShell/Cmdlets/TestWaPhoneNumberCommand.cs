@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using WhatsappPhone.Api;
 using WhatsappPhone.Api.Paging;
@@ -42,7 +43,12 @@ namespace WhatsappPhone.Cmdlets
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
+        /// <summary>Also checks that an app is subscribed to each number's account (one request per account, not per number).</summary>
+        [Parameter]
+        public SwitchParameter IncludeWebhooks { get; set; }
+
         bool allHealthy = true;
+        readonly Dictionary<string, IReadOnlyList<WebhookSubscription>?> subscriptions = new Dictionary<string, IReadOnlyList<WebhookSubscription>?>(StringComparer.Ordinal);
 
         protected override void ProcessRecord()
         {
@@ -89,11 +95,26 @@ namespace WhatsappPhone.Cmdlets
         {
             foreach (var number in page.Items)
             {
-                var health = HealthRules.Evaluate(number, MinimumDailyLimit, AccountOf(number));
+                var health = HealthRules.Evaluate(number, MinimumDailyLimit, AccountOf(number),
+                    IncludeWebhooks ? SubscriptionsOf(number.Id, number.BusinessAccountId ?? number.HealthAccountId) : null);
                 allHealthy &= health.Healthy;
                 if (!Quiet) WriteObject(health);
             }
             return page.Items.Count;
+        }
+
+        /// <summary>The apps subscribed to the account, asked once per account in this command; null when it cannot be known.</summary>
+        IReadOnlyList<WebhookSubscription>? SubscriptionsOf(string number, string? account)
+        {
+            if (account == null)
+            {
+                WriteWarning($"The account of number {number} is unknown (Graph's health_status names none), so its webhook subscription was not checked. Test it with -BusinessAccountId.");
+                return null;
+            }
+            if (subscriptions.TryGetValue(account, out var known)) return known;
+            IReadOnlyList<WebhookSubscription>? found = null;
+            TryRun(account, () => found = Wait(Client.GetWebhookSubscriptionsAsync(account, Cancellation)));
+            return subscriptions[account] = found;
         }
     }
 }

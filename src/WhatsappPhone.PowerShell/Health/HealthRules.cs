@@ -15,7 +15,9 @@ namespace WhatsappPhone.Health
         public const int DefaultMinimumDailyLimit = 1000;
 
         /// <param name="account">The number's WhatsApp Business Account, read by ID, when known: its review and health are checked too.</param>
-        public static PhoneNumberHealth Evaluate(PhoneNumber n, int minimumDailyLimit = DefaultMinimumDailyLimit, BusinessAccount? account = null)
+        /// <param name="subscriptions">The apps subscribed to the number's account, when checked (-IncludeWebhooks); none is a finding.</param>
+        public static PhoneNumberHealth Evaluate(PhoneNumber n, int minimumDailyLimit = DefaultMinimumDailyLimit, BusinessAccount? account = null,
+            IReadOnlyCollection<WebhookSubscription>? subscriptions = null)
         {
             var issues = new List<HealthIssue>();
             void Add(HealthSeverity s, string area, string problem, string fix) => issues.Add(new HealthIssue(s, area, problem, fix));
@@ -66,12 +68,18 @@ namespace WhatsappPhone.Health
 
             if (account != null) AccountIssues(account, errors, Add);
 
+            var accountId = n.BusinessAccountId ?? account?.Id ?? n.HealthAccountId;
+            if (subscriptions is { Count: 0 })
+                Add(HealthSeverity.Warning, "Webhooks",
+                    $"No app is subscribed to WhatsApp Business Account {accountId}: the number receives no webhooks at all (messages, quality, name, account and security events).",
+                    $"Register-WaWebhookSubscription -BusinessAccountId {accountId}");
+
             return new PhoneNumberHealth
             {
                 PhoneNumberId = n.Id,
                 DisplayPhoneNumber = n.DisplayPhoneNumber,
                 VerifiedName = n.VerifiedName,
-                BusinessAccountId = n.BusinessAccountId,
+                BusinessAccountId = accountId,
                 Issues = issues.ToArray(),
                 IssuesText = string.Join("\n", issues.Select(i => i.ToString())),
                 Healthy = issues.All(i => i.Severity != HealthSeverity.Error),

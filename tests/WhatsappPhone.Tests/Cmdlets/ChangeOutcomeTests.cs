@@ -28,7 +28,7 @@ namespace WhatsappPhone.Tests.Cmdlets
             Assert.Equal(ErrorCategory.ReadError, record.CategoryInfo.Category);
             Assert.Equal(Id, record.TargetObject);
             Assert.StartsWith($"Done: {action}", record.Exception.Message);
-            Assert.Contains("only reading the number back", record.Exception.Message);
+            Assert.Contains("only reading it back", record.Exception.Message);
             Assert.Contains("Do not repeat", record.Exception.Message);
             Assert.Equal(1, graph.Requests.Count(q => q.Method == "POST"));
         }
