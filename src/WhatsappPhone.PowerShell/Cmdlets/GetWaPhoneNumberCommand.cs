@@ -36,6 +36,7 @@ namespace WhatsappPhone.Cmdlets
         [Parameter(ParameterSetName = ByIdSet, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
         [ValidateNotNullOrEmpty]
+        [PhoneNumberIdTransformation(AccountObjectsBindElsewhere = true)]
         [ValidateGraphId("phone-number ID")]
         [ArgumentCompleter(typeof(PhoneNumberIdCompleter))]
         public string[] PhoneNumberId { get; set; } = Array.Empty<string>();

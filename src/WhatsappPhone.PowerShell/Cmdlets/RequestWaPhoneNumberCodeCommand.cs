@@ -15,7 +15,8 @@ namespace WhatsappPhone.Cmdlets
 
         /// <summary>The language of the message or call, such as en_US (the default), es_ES or pt_BR.</summary>
         [Parameter]
-        [ValidatePattern(@"^[a-z]{2,3}(_[A-Z]{2})?$")]
+        // \z: $ would let a trailing line break through; case-sensitive, as Graph's codes are (en_US, not EN_us).
+        [ValidatePattern(@"^[a-z]{2,3}(_[A-Z]{2})?\z", Options = System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
         public string Language { get; set; } = "en_US";
 
         protected override void ProcessRecord() =>

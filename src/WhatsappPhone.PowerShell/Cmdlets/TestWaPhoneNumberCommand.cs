@@ -22,6 +22,7 @@ namespace WhatsappPhone.Cmdlets
 
         [Parameter(ParameterSetName = ByIdSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
+        [PhoneNumberIdTransformation]
         [ValidateGraphId("phone-number ID")]
         [ArgumentCompleter(typeof(PhoneNumberIdCompleter))]
         public string[] PhoneNumberId { get; set; } = Array.Empty<string>();
