@@ -67,7 +67,7 @@ public sealed class ControlApiTests : EmulatorTest
         Assert.Equal("fields=status", (string?)log[0]!["query"]);
         Assert.Equal(200, (int)log[0]!["status"]!);
         Assert.Null(log[0]!["body"]);
-        Assert.Equal("messaging_product=whatsapp&pin=000000", (string?)log[1]!["body"]);
+        Assert.Equal("messaging_product=whatsapp&pin=******", (string?)log[1]!["body"]);
         Assert.Equal(400, (int)log[1]!["status"]!);
         Assert.NotNull(log[1]!["time"]);
         Assert.DoesNotContain(Emulator.Token, log.ToJsonString());

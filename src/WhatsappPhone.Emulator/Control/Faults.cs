@@ -18,6 +18,16 @@ public enum FaultKind
     Drop,
     /// <summary>The real answer, after a wait.</summary>
     Delay,
+    /// <summary>The real answer with paging.next pointing back: to the page itself (LoopTo self) or to the first page (first).</summary>
+    Loop,
+    /// <summary>The real answer: headers at once, then the body ChunkBytes at a time, DelayMs apart.</summary>
+    Slow,
+    /// <summary>A valid page of exactly SizeBytes: the page's items repeated, far more than asked for.</summary>
+    Huge,
+    /// <summary>The real answer padded with whitespace to SizeBytes, sent gzip-compressed (Content-Encoding: gzip).</summary>
+    GzipBomb,
+    /// <summary>The real answer with X-App-Usage and X-Business-Use-Case-Usage at the given percentages.</summary>
+    Usage,
 }
 
 /// <summary>POST /_emulator/faults: the next Count Graph requests matching Method and PathContains,
@@ -37,6 +47,19 @@ public sealed class FaultRule
     public int? RetryAfterSeconds { get; init; }
     public int? RegainMinutes { get; init; }
     public int? DelayMs { get; init; }
+    /// <summary>Loop: "self" (default) or "first".</summary>
+    public string? LoopTo { get; init; }
+    /// <summary>Slow: bytes per write (default 64).</summary>
+    public int? ChunkBytes { get; init; }
+    /// <summary>Huge and GzipBomb: the size of the (uncompressed) body.</summary>
+    public long? SizeBytes { get; init; }
+    /// <summary>Any kind: X-App-Usage's call_count, total_cputime and total_time.</summary>
+    public int? AppUsagePercent { get; init; }
+    /// <summary>Any kind: the account's call_count, total_cputime and total_time in X-Business-Use-Case-Usage.</summary>
+    public int? BusinessUsagePercent { get; init; }
+
+    /// <summary>Bodies this large are built on the fly, never held whole; the cap keeps a typo from filling a disk or a wire.</summary>
+    public const long MaxSizeBytes = 2_000_000_000;
 
     /// <summary>
     /// Graph's hourly window on the emulator's clock: the account regains access RegainMinutes after
@@ -64,6 +87,12 @@ public sealed class FaultRule
         { RetryAfterSeconds: < 0 } or { RegainMinutes: < 0 } => "retryAfterSeconds and regainMinutes must not be negative.",
         { RegainOnClock: true, RegainMinutes: null or 0 } => "regainOnClock needs regainMinutes (1 or more).",
         { RegainOnClock: true, RetryAfterSeconds: not null } => "regainOnClock sets Retry-After from the clock; leave out retryAfterSeconds.",
+        { Kind: FaultKind.Slow, DelayMs: null or < 0 } => "a slow fault needs delayMs (the pause between chunks, 0 or more).",
+        { ChunkBytes: < 1 } => "chunkBytes must be at least 1.",
+        { Kind: FaultKind.Huge or FaultKind.GzipBomb, SizeBytes: null } => "a huge or gzipBomb fault needs sizeBytes.",
+        { SizeBytes: < 1024 or > MaxSizeBytes } => $"sizeBytes must be between 1024 and {MaxSizeBytes}.",
+        { LoopTo: not (null or "self" or "first") } => "loopTo must be \"self\" or \"first\".",
+        { AppUsagePercent: < 0 } or { BusinessUsagePercent: < 0 } => "usage percentages must not be negative.",
         _ => null,
     };
 

@@ -60,7 +60,7 @@ public static class GraphPipeline
             await Serialised(state, http, async () =>
             {
                 var (regainMinutes, retryAfter) = fault?.TimeToRegain(state.Clock.Now) ?? (0, null);
-                WriteHeaders(http, call, state, regainMinutes);
+                WriteHeaders(http, call, state, fault, regainMinutes);
                 if (retryAfter is { } seconds) http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 await AnswerAsync(http, call, state, fault, next);
                 Log(state, call, http.Response.StatusCode, fault);
@@ -71,8 +71,26 @@ public static class GraphPipeline
             http.Response.Body = network;
         }
 
-        var body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-        if (fault is { Kind: FaultKind.Truncated }) body = body[..(body.Length / 2)];
+        ReadOnlyMemory<byte> body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        var answered = http.Response.StatusCode == StatusCodes.Status200OK;
+        switch (fault?.Kind)
+        {
+            case FaultKind.Truncated:
+                body = body[..(body.Length / 2)];
+                break;
+            case FaultKind.Loop when answered:
+                body = FaultBodies.Loop(body, http.Request, fault.LoopTo);
+                break;
+            case FaultKind.Slow:
+                await FaultBodies.DribbleAsync(http, network, body, fault.ChunkBytes ?? 64, fault.DelayMs ?? 0);
+                return;
+            case FaultKind.Huge when answered:
+                await FaultBodies.WriteHugeAsync(http, network, body, fault.SizeBytes!.Value);
+                return;
+            case FaultKind.GzipBomb when answered:
+                await FaultBodies.WriteGzipBombAsync(http, network, body, fault.SizeBytes!.Value);
+                return;
+        }
         http.Response.ContentLength = body.Length;
         await network.WriteAsync(body, http.RequestAborted);
     }
@@ -121,11 +139,13 @@ public static class GraphPipeline
         await next(http);
     }
 
-    private static void WriteHeaders(HttpContext http, GraphCall call, EmulatorState state, int regainMinutes)
+    private static void WriteHeaders(HttpContext http, GraphCall call, EmulatorState state, FaultRule? fault, int regainMinutes)
     {
         var wabaId = call.ObjectId is { } id ? state.World.WabaOf(id) : null;
         var active = wabaId is not null && state.World.Waba(wabaId) is { } w && w.PhoneNumbers.Exists(n => n.IsRegistered);
         var (app, waba) = state.Usage.Record(wabaId, active, state.Clock.Now);
+        if (fault?.AppUsagePercent is { } appPercent) app = new Usage(appPercent, appPercent, appPercent);
+        if (fault?.BusinessUsagePercent is { } wabaPercent && waba is not null) waba = new Usage(wabaPercent, wabaPercent, wabaPercent);
         var headers = http.Response.Headers;
         headers["X-Fb-Trace-Id"] = call.TraceId;
         headers["X-Fb-Request-Id"] = call.RequestId;
@@ -158,8 +178,8 @@ public static class GraphPipeline
         state.Requests.Add(new RequestLogEntry(
             request.Method,
             request.Path.Value ?? "/",
-            request.QueryString.Value?.TrimStart('?') ?? "",
-            call.RawBody,
+            RequestLog.Redact(request.QueryString.Value?.TrimStart('?') ?? "")!,
+            RequestLog.Redact(call.RawBody),
             status,
             state.Clock.Now,
             fault?.Kind.ToString().ToLowerInvariant()));

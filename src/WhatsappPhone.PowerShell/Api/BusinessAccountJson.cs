@@ -19,14 +19,14 @@ namespace WhatsappPhone.Api
         {
             var account = new BusinessAccount
             {
-                Id = GraphJson.Text(GraphJson.Property(e, "id")) ?? "",
-                Name = GraphJson.Text(GraphJson.Property(e, "name")),
-                Currency = GraphJson.Text(GraphJson.Property(e, "currency")),
-                TimezoneId = GraphJson.Text(GraphJson.Property(e, "timezone_id")),
-                MessageTemplateNamespace = GraphJson.Text(GraphJson.Property(e, "message_template_namespace")),
-                AccountReviewStatus = GraphJson.Text(GraphJson.Property(e, "account_review_status")),
-                BusinessVerificationStatus = GraphJson.Text(GraphJson.Property(e, "business_verification_status")),
-                OwnershipType = GraphJson.Text(GraphJson.Property(e, "ownership_type")),
+                Id = GraphJson.Shown(GraphJson.Property(e, "id")) ?? "",
+                Name = GraphJson.Shown(GraphJson.Property(e, "name")),
+                Currency = GraphJson.Shown(GraphJson.Property(e, "currency")),
+                TimezoneId = GraphJson.Shown(GraphJson.Property(e, "timezone_id")),
+                MessageTemplateNamespace = GraphJson.Shown(GraphJson.Property(e, "message_template_namespace")),
+                AccountReviewStatus = GraphJson.Shown(GraphJson.Property(e, "account_review_status")),
+                BusinessVerificationStatus = GraphJson.Shown(GraphJson.Property(e, "business_verification_status")),
+                OwnershipType = GraphJson.Shown(GraphJson.Property(e, "ownership_type")),
                 Ownership = ownership,
                 BusinessId = businessId,
             };

@@ -18,17 +18,17 @@ namespace WhatsappPhone.Api
             var first = data.EnumerateArray().FirstOrDefault();
             if (first.ValueKind != JsonValueKind.Object) return profile;
             if (GraphJson.Property(first, "business_profile") is { ValueKind: JsonValueKind.Object } nested) first = nested;
-            profile.About = GraphJson.Text(GraphJson.Property(first, "about"));
-            profile.Address = GraphJson.Text(GraphJson.Property(first, "address"));
-            profile.Description = GraphJson.Text(GraphJson.Property(first, "description"));
-            profile.Email = GraphJson.Text(GraphJson.Property(first, "email"));
-            profile.Vertical = GraphJson.Text(GraphJson.Property(first, "vertical"));
-            profile.ProfilePictureUrl = GraphJson.Text(GraphJson.Property(first, "profile_picture_url"));
+            profile.About = GraphJson.Shown(GraphJson.Property(first, "about"));
+            profile.Address = GraphJson.Shown(GraphJson.Property(first, "address"));
+            profile.Description = GraphJson.Shown(GraphJson.Property(first, "description"));
+            profile.Email = GraphJson.Shown(GraphJson.Property(first, "email"));
+            profile.Vertical = GraphJson.Shown(GraphJson.Property(first, "vertical"));
+            profile.ProfilePictureUrl = GraphJson.Shown(GraphJson.Property(first, "profile_picture_url"));
             if (GraphJson.Property(first, "websites") is { ValueKind: JsonValueKind.Array } sites)
             {
                 var list = new List<string>();
                 foreach (var s in sites.EnumerateArray())
-                    if (GraphJson.Text(s) is { Length: > 0 } url) list.Add(url);
+                    if (GraphJson.Shown(s) is { Length: > 0 } url) list.Add(url);
                 profile.Websites = list.ToArray();
             }
             return profile;

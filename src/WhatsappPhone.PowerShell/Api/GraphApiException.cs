@@ -8,12 +8,14 @@ namespace WhatsappPhone.Api
     /// An error answered by the Graph API (or by something in front of it). Scripts branch on
     /// <see cref="Code"/> and <see cref="Subcode"/>, which Graph keeps stable, rather than on the
     /// HTTP status. Nothing secret is ever part of it: the request's token and body are not kept.
+    /// Every text in it went through <see cref="ServerText"/>: no terminal control sequences, and
+    /// shortened (a 5 MB message is kept as its first and last characters, once per property).
     /// </summary>
     public class GraphApiException : Exception
     {
         /// <summary>A failed Graph request, with the HTTP status when a response arrived.</summary>
         public GraphApiException(string message, HttpStatusCode? httpStatusCode = null, Exception? inner = null)
-            : base(message, inner)
+            : base(ServerText.Shorten(ServerText.Clean(GraphInput.WithoutUserInfo(message)), 4 * ServerText.MaxLength), inner)
         {
             HttpStatusCode = httpStatusCode;
         }
@@ -25,23 +27,27 @@ namespace WhatsappPhone.Api
         /// <summary>Graph's error subcode (error.error_subcode), such as 33; $null when there is none.</summary>
         public int? Subcode { get; internal set; }
         /// <summary>Graph's error type, such as OAuthException or GraphMethodException.</summary>
-        public string? Type { get; internal set; }
+        public string? Type { get => type; internal set => type = Shown(value); }
         /// <summary>Graph's own message, without the advice this module adds to <see cref="Exception.Message"/>.</summary>
-        public string? GraphMessage { get; internal set; }
+        public string? GraphMessage { get => graphMessage; internal set => graphMessage = Shown(value); }
         /// <summary>Graph's error_user_title: a title meant for end users, when Graph gives one.</summary>
-        public string? UserTitle { get; internal set; }
+        public string? UserTitle { get => userTitle; internal set => userTitle = Shown(value); }
         /// <summary>Graph's error_user_msg: a message meant for end users, when Graph gives one.</summary>
-        public string? UserMessage { get; internal set; }
+        public string? UserMessage { get => userMessage; internal set => userMessage = Shown(value); }
         /// <summary>error_data.details, or error_data itself when Graph sent it as a string.</summary>
-        public string? Details { get; internal set; }
+        public string? Details { get => details; internal set => details = Shown(value); }
         /// <summary>True when Graph said is_transient, or the code or status is one that clears by itself.</summary>
         public bool IsTransient { get; internal set; }
         /// <summary>The body's fbtrace_id (else the X-Fb-Trace-Id header): quote it in a support ticket to Meta.</summary>
-        public string? FbTraceId { get; internal set; }
+        public string? FbTraceId { get => fbTraceId; internal set => fbTraceId = Shown(value); }
         /// <summary>The request, as "METHOD path" without query or secrets.</summary>
-        public string? Request { get; internal set; }
+        public string? Request { get => request; internal set => request = Shown(value); }
         /// <summary>Seconds the server asked to wait (Retry-After, or estimated_time_to_regain_access).</summary>
         public TimeSpan? RetryAfter { get; internal set; }
+
+        string? type, graphMessage, userTitle, userMessage, details, fbTraceId, request;
+
+        static string? Shown(string? serverText) => ServerText.Shorten(ServerText.Clean(serverText));
 
         /// <summary>Set when the request provably never reached the server (connection refused).</summary>
         internal bool NeverReachedServer { get; set; }
@@ -98,5 +104,18 @@ namespace WhatsappPhone.Api
 
         /// <summary>WaApi.Timeout: the FullyQualifiedErrorId of a timeout.</summary>
         public override string ErrorId => "WaApi.Timeout";
+    }
+
+    /// <summary>
+    /// The module refused to send a request, to keep the token where it belongs (a paging link that
+    /// leaves the base URI's host). Nothing was sent, and trying again cannot help.
+    /// </summary>
+    public sealed class GraphSecurityRefusalException : GraphApiException
+    {
+        /// <summary>A refusal, with the reason in <paramref name="message"/>.</summary>
+        public GraphSecurityRefusalException(string message) : base(message) { }
+
+        /// <summary>WaSecurityRefusal: the FullyQualifiedErrorId of a refused request.</summary>
+        public override string ErrorId => "WaSecurityRefusal";
     }
 }

@@ -40,7 +40,7 @@ namespace WhatsappPhone.Api
         public GraphClient(GraphSettings settings, HttpClient? http = null, IGraphLog? log = null, GraphClock? clock = null, UsageThrottle? throttle = null)
         {
             this.settings = settings ?? throw new ArgumentNullException(nameof(settings));
-            pipeline = new GraphPipeline(settings, http ?? GraphHttp.CreateClient(settings.Proxy), log, clock ?? GraphClock.System,
+            pipeline = new GraphPipeline(settings, http ?? GraphHttp.CreateClient(settings.Proxy, settings.BaseUri), log, clock ?? GraphClock.System,
                 throttle ?? UsageThrottle.ForHost(settings.BaseUri));
         }
 
@@ -93,9 +93,7 @@ namespace WhatsappPhone.Api
                     throw new GraphApiException($"The Graph API answered a next-page link that is not an absolute URI: '{Secrets.Redact(link)}'.", HttpStatusCode.OK);
                 next = StripAccessToken(next);
             }
-            long? total = null;
-            if (GraphJson.Property(root, "summary") is { } summary && GraphJson.Property(summary, "total_count") is { ValueKind: JsonValueKind.Number } tc)
-                total = tc.GetInt64();
+            var total = GraphJson.Property(root, "summary") is { } summary ? GraphJson.Count(GraphJson.Property(summary, "total_count")) : null;
             return new Page<T>(items, next, total);
         }
 
@@ -193,7 +191,7 @@ namespace WhatsappPhone.Api
         Uri CheckSameOrigin(Uri uri)
         {
             if (Uri.Compare(uri, settings.BaseUri, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
-                throw new GraphApiException($"Refusing to send the access token to {uri.GetLeftPart(UriPartial.Authority)}: the paging link leaves {settings.BaseUri.GetLeftPart(UriPartial.Authority)}.");
+                throw new GraphSecurityRefusalException($"Refusing to send the access token to {uri.GetLeftPart(UriPartial.Authority)}: the paging link leaves {settings.BaseUri.GetLeftPart(UriPartial.Authority)}.");
             return uri;
         }
 

@@ -13,8 +13,10 @@ namespace WhatsappPhone.Api
     /// </summary>
     internal static class GraphHttp
     {
-        // One named client per proxy: "graph" uses the system proxy, "graph proxy <uri>" an explicit one.
+        // One named client per proxy: "graph" uses the system proxy, "graph proxy <uri>" an explicit one,
+        // "graph direct" none.
         const string ClientName = "graph";
+        const string DirectName = "graph direct";
         const string ProxyPrefix = "graph proxy ";
 
         static readonly Lazy<IHttpClientFactory> Factory = new Lazy<IHttpClientFactory>(() =>
@@ -25,12 +27,31 @@ namespace WhatsappPhone.Api
             return services.BuildServiceProvider().GetRequiredService<IHttpClientFactory>();
         });
 
-        /// <summary>A client over the shared handlers; timeouts are applied per request by the caller.</summary>
-        public static HttpClient CreateClient(Uri? proxy)
+        /// <summary>
+        /// A client over the shared handlers; timeouts are applied per request by the caller. A loopback
+        /// <paramref name="baseUri"/> (the emulator, over plain http) never goes through a proxy, system or
+        /// explicit: the proxy would receive the token in clear text.
+        /// </summary>
+        public static HttpClient CreateClient(Uri? proxy, Uri? baseUri = null)
         {
-            var client = Factory.Value.CreateClient(proxy == null ? ClientName : ProxyPrefix + proxy.AbsoluteUri);
+            var name = baseUri != null && GraphInput.IsLoopback(baseUri) ? DirectName : proxy == null ? ClientName : ProxyPrefix + proxy.AbsoluteUri;
+            var client = Factory.Value.CreateClient(name);
             client.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
             return client;
+        }
+
+        /// <summary>A proxy; user:password in its URI become its credentials (answered to a 407 challenge).</summary>
+        static WebProxy Proxy(Uri uri)
+        {
+            var proxy = new WebProxy(new UriBuilder(uri) { UserName = "", Password = "" }.Uri);
+            if (uri.UserInfo.Length > 0)
+            {
+                var colon = uri.UserInfo.IndexOf(':');
+                var user = colon < 0 ? uri.UserInfo : uri.UserInfo.Substring(0, colon);
+                var password = colon < 0 ? "" : uri.UserInfo.Substring(colon + 1);
+                proxy.Credentials = new NetworkCredential(Uri.UnescapeDataString(user), Uri.UnescapeDataString(password));
+            }
+            return proxy;
         }
 
         sealed class PrimaryHandlerByName : IConfigureNamedOptions<HttpClientFactoryOptions>
@@ -39,7 +60,7 @@ namespace WhatsappPhone.Api
 
             public void Configure(string? name, HttpClientFactoryOptions options)
             {
-                var proxy = name != null && name.StartsWith(ProxyPrefix, StringComparison.Ordinal) ? new WebProxy(new Uri(name.Substring(ProxyPrefix.Length))) : null;
+                var proxy = name != null && name.StartsWith(ProxyPrefix, StringComparison.Ordinal) ? Proxy(new Uri(name.Substring(ProxyPrefix.Length))) : null;
                 options.HandlerLifetime = TimeSpan.FromMinutes(5);
                 options.HttpMessageHandlerBuilderActions.Add(b => b.PrimaryHandler = new HttpClientHandler
                 {
@@ -47,7 +68,7 @@ namespace WhatsappPhone.Api
                     AllowAutoRedirect = false,
                     // Decompressed by GraphSender, which caps the body before and after (a small gzip can expand to gigabytes).
                     AutomaticDecompression = DecompressionMethods.None,
-                    UseProxy = true,
+                    UseProxy = name != DirectName,
                     Proxy = proxy,
                     UseCookies = false,
                     // Enough connections for -ThrottleLimit's maximum; .NET Framework would otherwise allow 2 per host.

@@ -14,8 +14,9 @@ namespace WhatsappPhone.Api
         public const string DefaultBaseUri = "https://graph.facebook.com";
         public const int MaxIdLength = 32;
 
-        static readonly Regex Version = new Regex(@"^v\d{1,3}\.\d{1,3}$", RegexOptions.CultureInvariant);
-        static readonly Regex Language = new Regex(@"^[a-z]{2,3}(_[A-Z]{2})?$", RegexOptions.CultureInvariant);
+        // [0-9], not \d (which takes Arabic-Indic and full-width digits), and \z, not $ (which allows a final line break).
+        static readonly Regex Version = new Regex(@"^v[0-9]{1,3}\.[0-9]{1,3}\z", RegexOptions.CultureInvariant);
+        static readonly Regex Language = new Regex(@"^[a-z]{2,3}(_[A-Z]{2})?\z", RegexOptions.CultureInvariant);
         static readonly Regex LooksLikePhoneNumber = new Regex(@"^\s*\+|\d[\s\-().]+\d", RegexOptions.CultureInvariant);
 
         /// <summary>A Graph object ID of the given kind: 1 to 32 ASCII digits.</summary>
@@ -46,13 +47,20 @@ namespace WhatsappPhone.Api
             : !IsAsciiDigits(pin) ? "The PIN must be six ASCII digits 0-9, with no spaces, letters or other characters."
             : null;
 
-        /// <summary>The code from request_code: 4 to 10 ASCII digits, as a string. The message never repeats it.</summary>
+        /// <summary>
+        /// The code from request_code: exactly six ASCII digits, as a string, like the PIN: a code typed
+        /// without quotes (-Code 012345) reaches the cmdlet as the number 12345, and is refused rather
+        /// than sent without its zero. The message never repeats it.
+        /// </summary>
         public static void RequireVerificationCode(string? code, string paramName) => Require(code, CheckVerificationCode(code), paramName);
 
+        /// <summary>Why <paramref name="code"/> is not a verification code, or null.</summary>
         public static string? CheckVerificationCode(string? code) =>
-            code == null || code.Length < 4 || code.Length > 10 || !IsAsciiDigits(code)
-                ? "The verification code is the digits sent by SMS or voice call (usually six), with no spaces or other characters."
-                : null;
+            code == null || code.Length == 0 ? "A verification code is required: the six digits sent by SMS or voice call."
+            : code.Length != 6 ? $"The verification code is exactly six digits; the value given has {code.Length} characters. " +
+                "Pass it as a quoted string so leading zeros survive ('098765', not 098765)."
+            : !IsAsciiDigits(code) ? "The verification code is the six digits sent by SMS or voice call, with no spaces or other characters."
+            : null;
 
         /// <summary>A language code such as en_US or pt_BR for request_code.</summary>
         public static string RequireLanguage(string? language, string paramName) => Require(language, CheckLanguage(language), paramName);
@@ -69,12 +77,24 @@ namespace WhatsappPhone.Api
                 $"'{version}' is not a Graph API version. Give it as v<major>.<minor>, such as {DefaultApiVersion}.", paramName);
         }
 
-        /// <summary>An absolute https URI, or http to a loopback host (the local emulator). Tokens never travel in clear text elsewhere.</summary>
+        /// <summary>
+        /// An absolute https URI, or http to a loopback host (the local emulator). Tokens never travel in
+        /// clear text elsewhere. No user name or password (Graph takes the token alone, and a password
+        /// there would be shown wherever the URI is), and no query or fragment (they would be dropped).
+        /// </summary>
         public static Uri RequireBaseUri(string? value, string paramName)
         {
             if (string.IsNullOrWhiteSpace(value) || !Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.IsFile || uri.IsUnc)
                 throw new ArgumentException(
-                    $"'{value}' is not an absolute URI. Give the Graph API root, such as {DefaultBaseUri}.", paramName);
+                    $"'{WithoutUserInfo(value)}' is not an absolute URI. Give the Graph API root, such as {DefaultBaseUri}.", paramName);
+            if (uri.UserInfo.Length > 0)
+                throw new ArgumentException(
+                    $"The base URI must not carry a user name or password ({uri.Scheme}://***@{uri.Authority}): Graph authenticates with the access token alone. Give the API root, such as {DefaultBaseUri}.",
+                    paramName);
+            if (uri.Query.Length > 0 || uri.Fragment.Length > 0 || value!.IndexOf('?') >= 0 || value.IndexOf('#') >= 0)
+                throw new ArgumentException(
+                    $"The base URI must not have a query or fragment ('?...' or '#...'): requests would drop it. Give the API root only, such as {DefaultBaseUri}.",
+                    paramName);
             if (uri.Scheme == Uri.UriSchemeHttps) return uri;
             if (uri.Scheme == Uri.UriSchemeHttp)
             {
@@ -85,6 +105,21 @@ namespace WhatsappPhone.Api
             }
             throw new ArgumentException($"The base URI must use https (or http to localhost); '{uri.Scheme}' is not supported.", paramName);
         }
+
+        /// <summary>An explicit proxy: absolute http or https. Its user name and password are kept for use, never shown.</summary>
+        public static Uri RequireProxy(Uri? proxy, string paramName)
+        {
+            if (proxy != null && proxy.IsAbsoluteUri && (proxy.Scheme == Uri.UriSchemeHttp || proxy.Scheme == Uri.UriSchemeHttps)) return proxy;
+            throw new ArgumentException(
+                $"The proxy must be an absolute http or https URI, such as http://proxy.example.com:8080; '{WithoutUserInfo(proxy?.OriginalString)}' is not.", paramName);
+        }
+
+        /// <summary>A URI fit to show: a user name and password become ***.</summary>
+        public static string? WithoutUserInfo(string? uri) =>
+            uri == null ? null : UserInfo.Replace(uri, "$1***@");
+
+        // Anchored on "//" (or the start), never on a scheme pattern: linear even over a server's 5 MB message.
+        static readonly Regex UserInfo = new Regex(@"(^|//)[^/?#@\s]*@", RegexOptions.CultureInvariant);
 
         internal static bool IsLoopback(Uri uri) =>
             uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));

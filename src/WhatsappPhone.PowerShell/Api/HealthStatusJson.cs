@@ -20,12 +20,12 @@ namespace WhatsappPhone.Api
         {
             var health = new HealthStatusJson();
             if (v.ValueKind != JsonValueKind.Object) return health;
-            health.CanSendMessage = GraphJson.Text(GraphJson.Property(v, "can_send_message"));
+            health.CanSendMessage = GraphJson.Shown(GraphJson.Property(v, "can_send_message"));
             if (GraphJson.Property(v, "entities") is not { ValueKind: JsonValueKind.Array } entities) return health;
             foreach (var entity in entities.EnumerateArray())
             {
-                var type = GraphJson.Text(GraphJson.Property(entity, "entity_type"));
-                var id = GraphJson.Text(GraphJson.Property(entity, "id"));
+                var type = GraphJson.Shown(GraphJson.Property(entity, "entity_type"));
+                var id = GraphJson.Shown(GraphJson.Property(entity, "id"));
                 if (type == "WABA" && health.AccountId == null) health.AccountId = id;
                 if (GraphJson.Property(entity, "errors") is not { ValueKind: JsonValueKind.Array } entityErrors) continue;
                 foreach (var err in entityErrors.EnumerateArray())
@@ -33,10 +33,10 @@ namespace WhatsappPhone.Api
                     {
                         EntityType = type,
                         EntityId = id,
-                        CanSendMessage = GraphJson.Text(GraphJson.Property(entity, "can_send_message")),
-                        Code = GraphJson.Text(GraphJson.Property(err, "error_code")),
-                        Description = GraphJson.Text(GraphJson.Property(err, "error_description")),
-                        PossibleSolution = GraphJson.Text(GraphJson.Property(err, "possible_solution")),
+                        CanSendMessage = GraphJson.Shown(GraphJson.Property(entity, "can_send_message")),
+                        Code = GraphJson.Shown(GraphJson.Property(err, "error_code")),
+                        Description = GraphJson.Shown(GraphJson.Property(err, "error_description")),
+                        PossibleSolution = GraphJson.Shown(GraphJson.Property(err, "possible_solution")),
                     });
             }
             return health;

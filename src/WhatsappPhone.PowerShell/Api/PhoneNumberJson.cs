@@ -55,31 +55,35 @@ namespace WhatsappPhone.Api
             var n = new PhoneNumber { BusinessAccountId = businessAccountId };
             foreach (var p in e.EnumerateObject())
             {
+                string name;
+                // A name that is not valid UTF-8 cannot be a field the module knows: skip it, keep the rest.
+                try { name = p.Name; }
+                catch (InvalidOperationException) { continue; }
                 var v = p.Value;
-                switch (p.Name)
+                switch (name)
                 {
-                    case "id": n.Id = GraphJson.Text(v) ?? ""; break;
-                    case "display_phone_number": n.DisplayPhoneNumber = GraphJson.Text(v); break;
-                    case "verified_name": n.VerifiedName = GraphJson.Text(v); break;
-                    case "status": n.Status = GraphJson.Text(v); break;
-                    case "quality_rating": n.QualityRating = GraphJson.Text(v); break;
-                    case NewLimitField: n.MessagingLimitTier = GraphJson.Text(v) ?? n.MessagingLimitTier; break;
-                    case OldLimitField: n.MessagingLimitTier ??= GraphJson.Text(v); break;
-                    case "code_verification_status": n.CodeVerificationStatus = GraphJson.Text(v); break;
-                    case "name_status": n.NameStatus = GraphJson.Text(v); break;
-                    case "new_name_status": n.NewNameStatus = GraphJson.Text(v); break;
-                    case "new_display_name": n.NewDisplayName = GraphJson.Text(v); break;
-                    case "platform_type": n.PlatformType = GraphJson.Text(v); break;
-                    case "throughput": n.ThroughputLevel = v.ValueKind == JsonValueKind.Object ? GraphJson.Text(GraphJson.Property(v, "level")) : GraphJson.Text(v); break;
-                    case "account_mode": n.AccountMode = GraphJson.Text(v); break;
+                    case "id": n.Id = GraphJson.Shown(v) ?? ""; break;
+                    case "display_phone_number": n.DisplayPhoneNumber = GraphJson.Shown(v); break;
+                    case "verified_name": n.VerifiedName = GraphJson.Shown(v); break;
+                    case "status": n.Status = GraphJson.Shown(v); break;
+                    case "quality_rating": n.QualityRating = GraphJson.Shown(v); break;
+                    case NewLimitField: n.MessagingLimitTier = GraphJson.Shown(v) ?? n.MessagingLimitTier; break;
+                    case OldLimitField: n.MessagingLimitTier ??= GraphJson.Shown(v); break;
+                    case "code_verification_status": n.CodeVerificationStatus = GraphJson.Shown(v); break;
+                    case "name_status": n.NameStatus = GraphJson.Shown(v); break;
+                    case "new_name_status": n.NewNameStatus = GraphJson.Shown(v); break;
+                    case "new_display_name": n.NewDisplayName = GraphJson.Shown(v); break;
+                    case "platform_type": n.PlatformType = GraphJson.Shown(v); break;
+                    case "throughput": n.ThroughputLevel = v.ValueKind == JsonValueKind.Object ? GraphJson.Shown(GraphJson.Property(v, "level")) : GraphJson.Shown(v); break;
+                    case "account_mode": n.AccountMode = GraphJson.Shown(v); break;
                     case "is_official_business_account": n.IsOfficialBusinessAccount = Bool(v); break;
                     case "is_pin_enabled": n.IsPinEnabled = Bool(v); break;
-                    case "certificate": n.Certificate = GraphJson.Text(v); break;
-                    case "last_onboarded_time": n.LastOnboardedTime = Time(GraphJson.Text(v)); break;
+                    case "certificate": n.Certificate = GraphJson.Shown(v); break;
+                    case "last_onboarded_time": n.LastOnboardedTime = Time(GraphJson.Shown(v)); break;
                     case "health_status": ReadHealth(v, n); break;
                     default:
-                        if (extraFields != null && extraFields.Contains(p.Name))
-                            (n.AdditionalFields ??= new Dictionary<string, string?>(StringComparer.Ordinal))[p.Name] = GraphJson.Text(v);
+                        if (extraFields != null && extraFields.Contains(name))
+                            (n.AdditionalFields ??= new Dictionary<string, string?>(StringComparer.Ordinal))[name] = GraphJson.Shown(v);
                         break;
                 }
             }
@@ -101,7 +105,7 @@ namespace WhatsappPhone.Api
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            JsonValueKind.String when bool.TryParse(v.GetString(), out var b) => b,
+            JsonValueKind.String when bool.TryParse(GraphJson.Shown(v), out var b) => b,
             _ => null,
         };
 

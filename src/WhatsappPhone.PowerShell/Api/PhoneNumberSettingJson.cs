@@ -23,8 +23,8 @@ namespace WhatsappPhone.Api
                         switch (p.Name)
                         {
                             case "storage_configuration":
-                                setting.LocalStorageStatus = GraphJson.Text(GraphJson.Property(p.Value, "status"));
-                                setting.LocalStorageRegion = GraphJson.Text(GraphJson.Property(p.Value, "data_localization_region"));
+                                setting.LocalStorageStatus = GraphJson.Shown(GraphJson.Property(p.Value, "status"));
+                                setting.LocalStorageRegion = GraphJson.Shown(GraphJson.Property(p.Value, "data_localization_region"));
                                 // Meta's pages write the status in capitals, the OpenAPI in lower case.
                                 setting.LocalStorageEnabled = string.Equals(setting.LocalStorageStatus, LocalStorageOn, StringComparison.OrdinalIgnoreCase);
                                 break;

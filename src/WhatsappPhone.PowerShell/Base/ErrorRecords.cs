@@ -51,7 +51,10 @@ namespace WhatsappPhone.Cmdlets
         static bool MustSubscribeFirst(GraphApiException ex) =>
             ex.GraphMessage != null && ex.GraphMessage.IndexOf("must be subscribed", System.StringComparison.OrdinalIgnoreCase) >= 0;
 
-        internal static ErrorCategory Category(GraphApiException ex) => ex.Kind switch
+        internal static ErrorCategory Category(GraphApiException ex) =>
+            ex is GraphSecurityRefusalException ? ErrorCategory.SecurityError
+            : ex.LocalErrorId == WaPhoneNumberActionCmdlet.ReadBackFailed ? ErrorCategory.ReadError
+            : ex.Kind switch
         {
             GraphErrorKind.Authentication => ErrorCategory.AuthenticationError,
             GraphErrorKind.Permission => ErrorCategory.PermissionDenied,

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Management.Automation.Host;
+using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
 using WhatsappPhone.Api;
@@ -224,7 +225,37 @@ namespace WhatsappPhone.Cmdlets
         {
             while (log.Lines.TryDequeue(out var entry))
                 if (entry.Verbose) WriteVerbose(entry.Line);
-                else WriteDebug(entry.Line);
+                else if (DebugNeverInquires()) WriteDebug(entry.Line);
         }
+
+        /// <summary>
+        /// The trace is written after its request was sent, so it must never prompt: a prompt there turns a
+        /// done register into a failure (and a non-interactive host throws). Inquire, which Windows
+        /// PowerShell and PowerShell before 7.4 make of -Debug on a compiled cmdlet (or a user's
+        /// $DebugPreference), is taken as Continue, as PowerShell 7.4 does for -Debug. Should the runtime
+        /// not allow that, the trace is left out rather than prompt.
+        /// </summary>
+        bool DebugNeverInquires()
+        {
+            if (debugWritable is bool known) return known;
+            var runtime = CommandRuntime;
+            var preference = runtime?.GetType().GetProperty("DebugPreference", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+            try
+            {
+                if (preference?.GetValue(runtime) is not ActionPreference.Inquire) return (bool)(debugWritable = preference != null || !InquireByVariable());
+                preference.SetValue(runtime, ActionPreference.Continue);
+                return (bool)(debugWritable = true);
+            }
+            catch (Exception ex) when (ex is TargetInvocationException || ex is ArgumentException || ex is MethodAccessException)
+            {
+                return (bool)(debugWritable = false);
+            }
+        }
+
+        bool? debugWritable;
+
+        bool InquireByVariable() =>
+            (MyInvocation.BoundParameters.TryGetValue("Debug", out var debug) && debug is SwitchParameter { IsPresent: true })
+            || GetVariableValue("DebugPreference") is ActionPreference.Inquire;
     }
 }

@@ -62,11 +62,23 @@ namespace WhatsappPhone.Cmdlets
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>Builds and returns the context without making it the session's connection (implies -PassThru).</summary>
+        [Parameter]
+        public SwitchParameter NoSessionUpdate { get; set; }
+
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
-            if (AccessToken == null || AccessToken.Length == 0)
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException("The access token is empty."), "WaEmptyAccessToken", ErrorCategory.InvalidArgument, null));
+            SecureString token = null!;
+            try
+            {
+                // A copy, trimmed and checked: the caller's SecureString stays theirs to change or dispose.
+                token = AccessTokens.Normalize(AccessToken ?? new SecureString(), "-AccessToken");
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "WaInvalidToken", ErrorCategory.InvalidArgument, null));
+            }
             Uri? baseUri = null;
             try
             {
@@ -77,13 +89,21 @@ namespace WhatsappPhone.Cmdlets
             {
                 ThrowTerminatingError(new ErrorRecord(ex, "WaInvalidConnectionSetting", ErrorCategory.InvalidArgument, ex.ParamName));
             }
-            if (Proxy != null && (!Proxy.IsAbsoluteUri || (Proxy.Scheme != Uri.UriSchemeHttp && Proxy.Scheme != Uri.UriSchemeHttps)))
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The proxy must be an absolute http or https URI, such as http://proxy.example.com:8080; '{Proxy}' is not."),
-                    "WaInvalidConnectionSetting", ErrorCategory.InvalidArgument, Proxy));
-            // A copy: the caller's SecureString stays theirs to change or dispose.
-            var token = AccessToken!.Copy();
-            token.MakeReadOnly();
+            try
+            {
+                if (Proxy != null) GraphInput.RequireProxy(Proxy, nameof(Proxy));
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "WaInvalidConnectionSetting", ErrorCategory.InvalidArgument, nameof(Proxy)));
+            }
             var context = new WaContext(token, BusinessAccountId, ApiVersion, baseUri, TimeoutSec, MaxRetries, MaxRetryWaitSec, Proxy, AppId);
+            if (NoSessionUpdate)
+            {
+                WriteVerbose($"Built, without changing this session's connection: {context}.");
+                WriteObject(context);
+                return;
+            }
             ConnectionResolver.CurrentContext = context;
             WriteVerbose($"Connected: {context}.");
             if (PassThru) WriteObject(context);

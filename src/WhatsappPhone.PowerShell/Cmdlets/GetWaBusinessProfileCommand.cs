@@ -13,6 +13,7 @@ namespace WhatsappPhone.Cmdlets
         /// <summary>Phone-number IDs whose business profile to read; a piped PhoneNumber binds by its Id.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
+        [PhoneNumberIdTransformation]
         [ValidateGraphId(IdKind.PhoneNumber)]
         [ArgumentCompleter(typeof(PhoneNumberIdCompleter))]
         public string[] PhoneNumberId { get; set; } = Array.Empty<string>();

@@ -20,6 +20,7 @@ namespace WhatsappPhone.Cmdlets
         /// <summary>The numbers to change; given on the command line, a piped profile's own PhoneNumberId is not used.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
+        [PhoneNumberIdTransformation]
         [ValidateGraphId(IdKind.PhoneNumber)]
         [ArgumentCompleter(typeof(PhoneNumberIdCompleter))]
         public string[] PhoneNumberId { get; set; } = Array.Empty<string>();

@@ -23,6 +23,7 @@ namespace WhatsappPhone.Cmdlets
         /// <summary>Phone-number IDs to check; a piped PhoneNumber binds by its Id.</summary>
         [Parameter(ParameterSetName = ByIdSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
+        [PhoneNumberIdTransformation]
         [ValidateGraphId(IdKind.PhoneNumber)]
         [ArgumentCompleter(typeof(PhoneNumberIdCompleter))]
         public string[] PhoneNumberId { get; set; } = Array.Empty<string>();

@@ -57,7 +57,7 @@ namespace WhatsappPhone.Connection
                     ? new RetryOptions(context.MaxRetries ?? RetryOptions.Default.MaxRetries,
                         context.MaxRetryWaitSec is int w ? TimeSpan.FromSeconds(w) : RetryOptions.Default.MaxWait)
                     : null;
-                var proxy = context?.Proxy is string p ? new Uri(p) : null;
+                var proxy = context?.ProxyUri;
                 return new GraphSettings(token, version, GraphInput.RequireBaseUri(baseUri, BaseUriVariable), timeout, retry, proxy);
             }
             catch (ArgumentException ex)
@@ -104,7 +104,18 @@ namespace WhatsappPhone.Connection
             }
         }
 
-        static SecureString? TokenFromEnvironment() => Environment(TokenVariable) is { } token ? Secrets.ToSecureString(token) : null;
+        static SecureString? TokenFromEnvironment()
+        {
+            if (System.Environment.GetEnvironmentVariable(TokenVariable) is not { Length: > 0 } value) return null;
+            try
+            {
+                return AccessTokens.Normalize(Secrets.ToSecureString(value), "the environment variable " + TokenVariable);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new WaConnectionException(ex.Message, "WaInvalidToken", ex);
+            }
+        }
 
         static string? Environment(string name) =>
             System.Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value.Trim() : null;

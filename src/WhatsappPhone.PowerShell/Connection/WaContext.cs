@@ -1,5 +1,6 @@
 using System;
 using System.Security;
+using WhatsappPhone.Api;
 
 namespace WhatsappPhone.Connection
 {
@@ -16,7 +17,8 @@ namespace WhatsappPhone.Connection
             AppId = appId;
             MaxRetries = maxRetries;
             MaxRetryWaitSec = maxRetryWaitSec;
-            Proxy = proxy?.ToString();
+            ProxyUri = proxy;
+            Proxy = GraphInput.WithoutUserInfo(proxy?.ToString());
             Token = accessToken;
             BusinessAccountId = businessAccountId;
             ApiVersion = apiVersion;
@@ -40,8 +42,10 @@ namespace WhatsappPhone.Connection
         public int? MaxRetries { get; }
         /// <summary>The most seconds one request waits between retries; $null for the default.</summary>
         public int? MaxRetryWaitSec { get; }
-        /// <summary>An explicit HTTP proxy; $null for the system proxy.</summary>
+        /// <summary>An explicit HTTP proxy, as shown: its user name and password, if any, as ***; $null for the system proxy.</summary>
         public string? Proxy { get; }
+        /// <summary>The proxy as used, credentials included; internal, so no display or serialization sees it.</summary>
+        internal Uri? ProxyUri { get; }
         /// <summary>The Meta app the token belongs to; needed to upload a business profile picture.</summary>
         public string? AppId { get; }
 

@@ -60,7 +60,9 @@ namespace WhatsappPhone.Api.Paging
         /// <summary>Records a link; false when it, or its cursor, was followed before.</summary>
         bool Follow(Uri link)
         {
+            // Unescaped, so a server's "fields=a%2Cb" is the link "fields=a,b" the listing started with.
             var query = link.Query.TrimStart('?').Split(new[] { '&' }, StringSplitOptions.RemoveEmptyEntries)
+                .Select(p => Uri.UnescapeDataString(p.Replace('+', ' ')))
                 .Where(p => !p.StartsWith("access_token=", StringComparison.OrdinalIgnoreCase))
                 .OrderBy(p => p, StringComparer.Ordinal)
                 .ToList();

@@ -90,7 +90,7 @@ namespace WhatsappPhone.Tests
             var mock = new MockHttpMessageHandler();
             mock.Expect("https://graph.facebook.com/*").Respond("application/json", PageJson(new[] { 1 }, "https://evil.example.com/v25.0/x?after=c1"));
             var evil = mock.When("https://evil.example.com/*").Respond("application/json", PageJson(new[] { 2 }, null));
-            var ex = await Assert.ThrowsAsync<GraphApiException>(() => ListAll(Client(mock)));
+            var ex = await Assert.ThrowsAsync<GraphSecurityRefusalException>(() => ListAll(Client(mock)));
             Assert.Contains("Refusing to send the access token", ex.Message);
             Assert.Equal(0, mock.GetMatchCount(evil));
         }
