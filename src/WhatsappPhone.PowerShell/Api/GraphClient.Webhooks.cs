@@ -21,7 +21,7 @@ namespace WhatsappPhone.Api
         /// <summary>GET /{waba-id}/subscribed_apps: every page (an account rarely has more than one app).</summary>
         public async Task<IReadOnlyList<WebhookSubscription>> GetWebhookSubscriptionsAsync(string businessAccountId, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(businessAccountId, "WhatsApp Business Account ID", nameof(businessAccountId));
+            GraphInput.RequireId(businessAccountId, IdKind.BusinessAccount, nameof(businessAccountId));
             var all = new List<WebhookSubscription>();
             Uri? next = ApiUri($"{businessAccountId}/subscribed_apps", null);
             for (var pages = 0; next != null && pages < MaxSubscriptionPages; pages++)
@@ -39,7 +39,7 @@ namespace WhatsappPhone.Api
         /// </summary>
         public Task SubscribeWebhooksAsync(string businessAccountId, Uri? overrideCallbackUri, SecureString? verifyToken, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(businessAccountId, "WhatsApp Business Account ID", nameof(businessAccountId));
+            GraphInput.RequireId(businessAccountId, IdKind.BusinessAccount, nameof(businessAccountId));
             if ((overrideCallbackUri == null) != (verifyToken == null))
                 throw new ArgumentException("An override callback needs its verify token, and a verify token needs the callback: give both or neither.", nameof(verifyToken));
             var body = overrideCallbackUri == null ? null : JsonBody(w =>
@@ -53,14 +53,14 @@ namespace WhatsappPhone.Api
         /// <summary>DELETE /{waba-id}/subscribed_apps: the account stops sending this app any webhook.</summary>
         public Task UnsubscribeWebhooksAsync(string businessAccountId, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(businessAccountId, "WhatsApp Business Account ID", nameof(businessAccountId));
+            GraphInput.RequireId(businessAccountId, IdKind.BusinessAccount, nameof(businessAccountId));
             return SendForSuccessAsync(HttpMethod.Delete, businessAccountId, GraphTarget.BusinessAccount, $"{businessAccountId}/subscribed_apps", null, cancellationToken);
         }
 
         /// <summary>POST /{phone-number-id} {"webhook_configuration":{...}}: the number's message webhooks go to the callback, once Meta verified it.</summary>
         public Task SetPhoneNumberWebhookAsync(string phoneNumberId, Uri callbackUri, SecureString verifyToken, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            GraphInput.RequireId(phoneNumberId, IdKind.PhoneNumber, nameof(phoneNumberId));
             if (callbackUri == null) throw new ArgumentNullException(nameof(callbackUri));
             if (verifyToken == null) throw new ArgumentNullException(nameof(verifyToken));
             return PostForSuccessAsync(phoneNumberId, phoneNumberId, JsonBody(w =>
@@ -75,7 +75,7 @@ namespace WhatsappPhone.Api
         /// <summary>POST /{phone-number-id} with an empty override_callback_uri: the number's override is removed.</summary>
         public Task RemovePhoneNumberWebhookAsync(string phoneNumberId, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            GraphInput.RequireId(phoneNumberId, IdKind.PhoneNumber, nameof(phoneNumberId));
             return PostForSuccessAsync(phoneNumberId, phoneNumberId, JsonBody(w =>
             {
                 w.WriteStartObject("webhook_configuration");
@@ -87,7 +87,7 @@ namespace WhatsappPhone.Api
         /// <summary>GET /{phone-number-id}?fields=webhook_configuration.</summary>
         public async Task<PhoneNumberWebhook> GetPhoneNumberWebhookAsync(string phoneNumberId, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            GraphInput.RequireId(phoneNumberId, IdKind.PhoneNumber, nameof(phoneNumberId));
             using var doc = await pipeline.SendAsync(new GraphRequest(HttpMethod.Get, ApiUri(phoneNumberId, "fields=id,webhook_configuration"), phoneNumberId, GraphTarget.PhoneNumber), cancellationToken).ConfigureAwait(false);
             return WebhookJson.ReadConfiguration(doc.RootElement, phoneNumberId);
         }
