@@ -23,13 +23,10 @@ namespace WhatsappPhone.Api
         {
             GraphInput.RequireId(businessAccountId, IdKind.BusinessAccount, nameof(businessAccountId));
             var all = new List<WebhookSubscription>();
-            Uri? next = ApiUri($"{businessAccountId}/subscribed_apps", null);
-            for (var pages = 0; next != null && pages < MaxSubscriptionPages; pages++)
-            {
-                var page = await GetPageAsync(next, businessAccountId, GraphTarget.BusinessAccount, e => WebhookJson.ReadSubscription(e, businessAccountId), cancellationToken).ConfigureAwait(false);
+            var pages = new PageIterator<WebhookSubscription>(ApiUri($"{businessAccountId}/subscribed_apps", null),
+                (uri, ct) => GetPageAsync(uri, businessAccountId, GraphTarget.BusinessAccount, e => WebhookJson.ReadSubscription(e, businessAccountId), ct));
+            while (pages.PagesRead < MaxSubscriptionPages && await pages.NextAsync(cancellationToken).ConfigureAwait(false) is { } page)
                 all.AddRange(page.Items);
-                next = page.Next;
-            }
             return all;
         }
 
