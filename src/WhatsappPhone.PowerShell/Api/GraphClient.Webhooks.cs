@@ -89,24 +89,6 @@ namespace WhatsappPhone.Api
             return WebhookJson.ReadConfiguration(doc.RootElement, phoneNumberId);
         }
 
-        /// <summary>A change to an account (or number) that Graph confirms with {"success":true}; the body is cleared after sending.</summary>
-        async Task SendForSuccessAsync(HttpMethod method, string targetId, GraphTarget target, string path, byte[]? body, CancellationToken cancellationToken)
-        {
-            try
-            {
-                var request = new GraphRequest(method, ApiUri(path, null), targetId, target, body == null ? null : () => JsonContent(body));
-                using var doc = await pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);
-                if (GraphJson.Property(doc.RootElement, "success") is not { ValueKind: JsonValueKind.True })
-                    throw new GraphApiException($"The Graph API did not confirm {method} {path}: it answered {Shorten(doc.RootElement.GetRawText())} instead of {{\"success\":true}}.", HttpStatusCode.OK)
-                    { Request = $"{method} {path}" };
-            }
-            finally
-            {
-                // The body holds the verify token: do not leave it in memory longer than needed.
-                if (body != null) Array.Clear(body, 0, body.Length);
-            }
-        }
-
         static void WriteVerifyToken(Utf8JsonWriter w, string name, SecureString token) =>
             Secrets.WithRevealed(token, t =>
             {
