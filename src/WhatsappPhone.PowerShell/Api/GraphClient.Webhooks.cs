@@ -23,13 +23,10 @@ namespace WhatsappPhone.Api
         {
             GraphInput.RequireId(businessAccountId, IdKind.BusinessAccount, nameof(businessAccountId));
             var all = new List<WebhookSubscription>();
-            Uri? next = ApiUri($"{businessAccountId}/subscribed_apps", null);
-            for (var pages = 0; next != null && pages < MaxSubscriptionPages; pages++)
-            {
-                var page = await GetPageAsync(next, businessAccountId, GraphTarget.BusinessAccount, e => WebhookJson.ReadSubscription(e, businessAccountId), cancellationToken).ConfigureAwait(false);
+            var pages = new PageIterator<WebhookSubscription>(ApiUri($"{businessAccountId}/subscribed_apps", null),
+                (uri, ct) => GetPageAsync(uri, businessAccountId, GraphTarget.BusinessAccount, e => WebhookJson.ReadSubscription(e, businessAccountId), ct));
+            while (pages.PagesRead < MaxSubscriptionPages && await pages.NextAsync(cancellationToken).ConfigureAwait(false) is { } page)
                 all.AddRange(page.Items);
-                next = page.Next;
-            }
             return all;
         }
 
@@ -90,24 +87,6 @@ namespace WhatsappPhone.Api
             GraphInput.RequireId(phoneNumberId, IdKind.PhoneNumber, nameof(phoneNumberId));
             using var doc = await pipeline.SendAsync(new GraphRequest(HttpMethod.Get, ApiUri(phoneNumberId, "fields=id,webhook_configuration"), phoneNumberId, GraphTarget.PhoneNumber), cancellationToken).ConfigureAwait(false);
             return WebhookJson.ReadConfiguration(doc.RootElement, phoneNumberId);
-        }
-
-        /// <summary>A change to an account (or number) that Graph confirms with {"success":true}; the body is cleared after sending.</summary>
-        async Task SendForSuccessAsync(HttpMethod method, string targetId, GraphTarget target, string path, byte[]? body, CancellationToken cancellationToken)
-        {
-            try
-            {
-                var request = new GraphRequest(method, ApiUri(path, null), targetId, target, body == null ? null : () => JsonContent(body));
-                using var doc = await pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);
-                if (GraphJson.Property(doc.RootElement, "success") is not { ValueKind: JsonValueKind.True })
-                    throw new GraphApiException($"The Graph API did not confirm {method} {path}: it answered {Shorten(doc.RootElement.GetRawText())} instead of {{\"success\":true}}.", HttpStatusCode.OK)
-                    { Request = $"{method} {path}" };
-            }
-            finally
-            {
-                // The body holds the verify token: do not leave it in memory longer than needed.
-                if (body != null) Array.Clear(body, 0, body.Length);
-            }
         }
 
         static void WriteVerifyToken(Utf8JsonWriter w, string name, SecureString token) =>

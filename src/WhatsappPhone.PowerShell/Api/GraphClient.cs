@@ -162,19 +162,23 @@ namespace WhatsappPhone.Api
             })), cancellationToken);
         }
 
-        async Task PostForSuccessAsync(string phoneNumberId, string path, byte[]? body, CancellationToken cancellationToken)
+        Task PostForSuccessAsync(string phoneNumberId, string path, byte[]? body, CancellationToken cancellationToken) =>
+            SendForSuccessAsync(HttpMethod.Post, phoneNumberId, GraphTarget.PhoneNumber, path, body, cancellationToken);
+
+        /// <summary>A change that Graph confirms with {"success":true}; the body is cleared after sending.</summary>
+        async Task SendForSuccessAsync(HttpMethod method, string targetId, GraphTarget target, string path, byte[]? body, CancellationToken cancellationToken)
         {
             try
             {
-                var request = new GraphRequest(HttpMethod.Post, ApiUri(path, null), phoneNumberId, GraphTarget.PhoneNumber, body == null ? null : () => JsonContent(body));
+                var request = new GraphRequest(method, ApiUri(path, null), targetId, target, body == null ? null : () => JsonContent(body));
                 using var doc = await pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 if (GraphJson.Property(doc.RootElement, "success") is not { ValueKind: JsonValueKind.True })
-                    throw new GraphApiException($"The Graph API did not confirm POST {path}: it answered {Shorten(doc.RootElement.GetRawText())} instead of {{\"success\":true}}.", HttpStatusCode.OK)
-                    { Request = "POST " + path };
+                    throw new GraphApiException($"The Graph API did not confirm {method} {path}: it answered {Shorten(doc.RootElement.GetRawText())} instead of {{\"success\":true}}.", HttpStatusCode.OK)
+                    { Request = $"{method} {path}" };
             }
             finally
             {
-                // The body may hold a PIN or a code: do not leave it in memory longer than needed.
+                // The body may hold a PIN, a code or a verify token: do not leave it in memory longer than needed.
                 if (body != null) Array.Clear(body, 0, body.Length);
             }
         }
