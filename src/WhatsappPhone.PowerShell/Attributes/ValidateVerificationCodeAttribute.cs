@@ -4,7 +4,7 @@ using WhatsappPhone.Api;
 
 namespace WhatsappPhone.Cmdlets
 {
-    /// <summary>A verification code: ASCII digits. The message never contains the value.</summary>
+    /// <summary>A verification code: six ASCII digits. The message never contains the value.</summary>
     public sealed class ValidateVerificationCodeAttribute : ValidateArgumentsAttribute
     {
         /// <inheritdoc/>

@@ -53,7 +53,7 @@ namespace WhatsappPhone.Cmdlets
 
         internal static ErrorCategory Category(GraphApiException ex) =>
             ex is GraphSecurityRefusalException ? ErrorCategory.SecurityError
-            : ex.LocalErrorId == WaPhoneNumberActionCmdlet.ReadBackFailed ? ErrorCategory.ReadError
+            : ex.LocalErrorId == WaApiCmdlet.ReadBackFailed ? ErrorCategory.ReadError
             : ex.Kind switch
         {
             GraphErrorKind.Authentication => ErrorCategory.AuthenticationError,

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Management.Automation.Host;
+using System.Net;
 using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
@@ -152,6 +153,70 @@ namespace WhatsappPhone.Cmdlets
             await task.ConfigureAwait(false);
             return true;
         }
+
+        /// <summary>
+        /// Sends a change already agreed to (ShouldChange) and, when <paramref name="readBack"/> is given
+        /// (-PassThru), reads back and writes what changed; a failure is a non-terminating error for
+        /// <paramref name="id"/>, worded by <see cref="WaitForChange"/> and <see cref="ReadBackAfterChange"/>.
+        /// </summary>
+        /// <param name="id">The ID changed: the error's TargetObject.</param>
+        /// <param name="target">What changes, as messages name it, such as "phone number 107878721936019".</param>
+        /// <param name="action">The change, such as "Register with the WhatsApp Cloud API".</param>
+        /// <param name="check">The command that shows whether the change took effect, with its ID.</param>
+        /// <param name="send">Sends the change request, and nothing else.</param>
+        /// <param name="readBack">Reads back and writes; null without -PassThru.</param>
+        private protected bool SendChange(string id, string target, string action, string check, Func<Task> send, Action? readBack) =>
+            TryRun(id, () =>
+            {
+                WaitForChange(send(), target, action, check);
+                if (readBack != null) ReadBackAfterChange(readBack, target, action, check);
+            });
+
+        /// <summary>
+        /// Waits for a change request. A 2xx answer that could not be read is not a failure that invites a
+        /// retry: Graph accepted the change and only its answer was lost, so it is <see cref="ChangeOutcomeUnknown"/>,
+        /// not transient, and says to check before repeating (a register or deregister counts against <see cref="RegisterLimit"/>).
+        /// </summary>
+        private protected void WaitForChange(Task change, string target, string action, string check)
+        {
+            try
+            {
+                Wait(change);
+            }
+            catch (GraphApiException ex) when (ex.HttpStatusCode is HttpStatusCode status && (int)status >= 200 && (int)status < 300)
+            {
+                throw new GraphApiException(
+                    $"{action} on {target}: Graph answered HTTP {(int)status} but the answer could not be read ({ex.BaseMessage}), so the change may have taken effect. " +
+                    $"Check with {check} before repeating it.", status, ex)
+                { Request = ex.Request, FbTraceId = ex.FbTraceId, LocalErrorId = ChangeOutcomeUnknown };
+            }
+            WriteVerbose($"Done: {action} on {target}.");
+        }
+
+        /// <summary>
+        /// Reads back after a change that was done (-PassThru). Its failure is <see cref="ReadBackFailed"/> and says
+        /// the change was done: reported with the change's ID alone, it would look like a failed change and be repeated.
+        /// </summary>
+        private protected void ReadBackAfterChange(Action readBack, string target, string action, string check)
+        {
+            try
+            {
+                readBack();
+            }
+            catch (GraphApiException ex)
+            {
+                throw new GraphApiException(
+                    $"Done: {action} on {target}; only reading it back for -PassThru failed: {ex.Message} " +
+                    $"Do not repeat the change; read it again later ({check}).", ex.HttpStatusCode, ex)
+                { Request = ex.Request, FbTraceId = ex.FbTraceId, IsTransient = ex.IsTransient, LocalErrorId = ReadBackFailed };
+            }
+        }
+
+        /// <summary>The change was done; only the -PassThru read that followed it failed.</summary>
+        internal const string ReadBackFailed = "WaReadBackFailed";
+
+        /// <summary>Graph answered a change with success but its answer was cut off or unreadable.</summary>
+        internal const string ChangeOutcomeUnknown = "WaChangeOutcomeUnknown";
 
         /// <summary>
         /// The pages of a listing, fetched one at a time on the pipeline thread as the caller asks

@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Net;
 using System.Threading.Tasks;
 using WhatsappPhone.Api;
 using WhatsappPhone.Models;
@@ -39,44 +38,8 @@ namespace WhatsappPhone.Cmdlets
         {
             var id = PhoneNumberId;
             ResolveSettings();
-            TryRun(id, () =>
-            {
-                try
-                {
-                    Wait(send(id));
-                }
-                catch (GraphApiException ex) when (ex.HttpStatusCode is HttpStatusCode status && (int)status >= 200 && (int)status < 300)
-                {
-                    // Graph accepted the change; only its answer was lost. "Transient" would invite a retry,
-                    // and each register or deregister counts against 10 per number in 72 hours.
-                    throw new GraphApiException(
-                        $"{action} on {Target}: Graph answered HTTP {(int)status} but the answer could not be read ({ex.BaseMessage}), so the change may have taken effect. " +
-                        $"Check with Get-WaPhoneNumber -PhoneNumberId {id} before repeating it.", status, ex)
-                    { Request = ex.Request, FbTraceId = ex.FbTraceId, LocalErrorId = ChangeOutcomeUnknown };
-                }
-                WriteVerbose($"Done: {action} on {Target}.");
-                if (!PassThru) return;
-                object number;
-                try
-                {
-                    number = PassThruObject(id);
-                }
-                catch (GraphApiException ex)
-                {
-                    throw new GraphApiException(
-                        $"Done: {action} on {Target}; only reading it back for -PassThru failed: {ex.Message} " +
-                        $"Do not repeat the change; read it again later (Get-WaPhoneNumber -PhoneNumberId {id}).", ex.HttpStatusCode, ex)
-                    { Request = ex.Request, FbTraceId = ex.FbTraceId, IsTransient = ex.IsTransient, LocalErrorId = ReadBackFailed };
-                }
-                WriteObject(number);
-            });
+            SendChange(id, Target, action, $"Get-WaPhoneNumber -PhoneNumberId {id}", () => send(id), PassThru ? () => WriteObject(PassThruObject(id)) : null);
         }
-
-        /// <summary>The change was done; only the -PassThru read that followed it failed.</summary>
-        internal const string ReadBackFailed = "WaReadBackFailed";
-
-        /// <summary>Graph answered a change with success but its answer was cut off or unreadable.</summary>
-        internal const string ChangeOutcomeUnknown = "WaChangeOutcomeUnknown";
 
         /// <summary>What -PassThru writes after the change: the number, unless the change is about something else of it.</summary>
         protected virtual object PassThruObject(string id) => ReadBack(id);

@@ -50,12 +50,9 @@ namespace WhatsappPhone.Cmdlets
             foreach (var account in Accounts())
             {
                 if (!ShouldChange(account, action)) continue;
-                TryRun(account, () =>
-                {
-                    Wait(Client.SubscribeWebhooksAsync(account, callback, VerifyToken, Cancellation));
-                    WriteVerbose($"Done: {action} on {Target(account)}.");
-                    if (PassThru) WriteSubscriptions(account);
-                });
+                SendChange(account, Target(account), action, $"Get-WaWebhookSubscription -BusinessAccountId {account}",
+                    () => Client.SubscribeWebhooksAsync(account, callback, VerifyToken, Cancellation),
+                    PassThru ? () => WriteSubscriptions(account) : null);
             }
         }
     }

@@ -100,27 +100,26 @@ namespace WhatsappPhone.Cmdlets
             }
 
             var fields = string.Join(", ", update.Names().Concat(picturePath != null ? new[] { "profile picture" } : Array.Empty<string>()));
+            var action = $"Set the business profile: {fields}";
             foreach (var number in PhoneNumberId)
             {
-                if (!ShouldChange($"phone number {number}", $"Set the business profile: {fields}", number)) continue;
+                var target = $"phone number {number}";
+                if (!ShouldChange(target, action, number)) continue;
                 ResolveSettings();
-                TryRun(number, () =>
-                {
-                    if (picturePath != null)
-                    {
-                        if (!handles.TryGetValue(picturePath, out var handle))
-                        {
-                            WriteVerbose($"Uploading {Path.GetFileName(picturePath)} ({picture!.Value.Bytes.Length} bytes, {picture.Value.MimeType}) through app {appId}.");
-                            handle = Wait(Client.UploadAsync(appId!, Path.GetFileName(picturePath), picture.Value.Bytes, picture.Value.MimeType, Cancellation));
-                            handles[picturePath] = handle;
-                        }
-                        update.ProfilePictureHandle = handle;
-                    }
-                    Wait(Client.SetBusinessProfileAsync(number, update, Cancellation));
-                    WriteVerbose($"Set the business profile of phone number {number}: {fields}.");
-                    if (PassThru) WriteObject(Wait(Client.GetBusinessProfileAsync(number, Cancellation)));
-                });
+                // The upload only makes a handle, and the profile is unchanged until it is used: not part of the change.
+                if (picturePath != null && !TryRun(number, () => update.ProfilePictureHandle = PictureHandle(picturePath, picture, appId!))) continue;
+                SendChange(number, target, action, $"Get-WaBusinessProfile -PhoneNumberId {number}",
+                    () => Client.SetBusinessProfileAsync(number, update, Cancellation),
+                    PassThru ? () => WriteObject(Wait(Client.GetBusinessProfileAsync(number, Cancellation))) : null);
             }
+        }
+
+        /// <summary>The handle of the picture, uploaded the first time this pipeline needs it.</summary>
+        string PictureHandle(string path, (byte[] Bytes, string MimeType)? picture, string appId)
+        {
+            if (handles.TryGetValue(path, out var handle)) return handle;
+            WriteVerbose($"Uploading {Path.GetFileName(path)} ({picture!.Value.Bytes.Length} bytes, {picture.Value.MimeType}) through app {appId}.");
+            return handles[path] = Wait(Client.UploadAsync(appId, Path.GetFileName(path), picture.Value.Bytes, picture.Value.MimeType, Cancellation));
         }
     }
 }

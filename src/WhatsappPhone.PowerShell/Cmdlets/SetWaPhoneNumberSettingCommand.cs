@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading.Tasks;
 using WhatsappPhone.Api;
@@ -36,27 +37,33 @@ namespace WhatsappPhone.Cmdlets
         protected override void ProcessRecord()
         {
             var id = PhoneNumberId;
-            var changed = false;
+            var target = Target;
+            var check = $"Get-WaPhoneNumberSetting -PhoneNumberId {id}";
+            var done = new List<string>();
             if (ParameterSetName != IdentityKeySet)
             {
                 var region = DisableLocalStorage ? null : LocalStorageRegion;
-                if (!ShouldChange(region == null ? "Turn local storage off" : $"Turn local storage on in {region}")) return;
-                ResolveSettings();
-                if (!TryRun(id, () => Wait(SetLocalStorage(id, region)))) return;
-                changed = true;
+                var action = region == null ? "Turn local storage off" : $"Turn local storage on in {region}";
+                if (!ShouldChange(action)) return;
+                var settings = ResolveSettings();
+                if (!TryRun(id, () =>
+                {
+                    Wait(LocalStorage.RequireUnregisteredAsync(Client, settings, id, Cancellation));
+                    WaitForChange(Client.SetLocalStorageAsync(id, region, Cancellation), target, action, check);
+                })) return;
+                done.Add(action);
             }
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(IdentityKeyCheck)) && ShouldChange($"Turn the identity-key check {(IdentityKeyCheck ? "on" : "off")}"))
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(IdentityKeyCheck)))
             {
-                ResolveSettings();
-                changed |= TryRun(id, () => Wait(Client.SetIdentityKeyCheckAsync(id, IdentityKeyCheck, Cancellation)));
+                var action = $"Turn the identity-key check {(IdentityKeyCheck ? "on" : "off")}";
+                if (ShouldChange(action))
+                {
+                    ResolveSettings();
+                    if (TryRun(id, () => WaitForChange(Client.SetIdentityKeyCheckAsync(id, IdentityKeyCheck, Cancellation), target, action, check))) done.Add(action);
+                }
             }
-            if (changed && PassThru) TryRun(id, () => WriteObject(Wait(Client.GetSettingsAsync(id, Cancellation))));
-        }
-
-        async Task SetLocalStorage(string id, string? region)
-        {
-            await LocalStorage.RequireUnregisteredAsync(Client, ResolveSettings(), id, Cancellation).ConfigureAwait(false);
-            await Client.SetLocalStorageAsync(id, region, Cancellation).ConfigureAwait(false);
+            if (done.Count > 0 && PassThru)
+                TryRun(id, () => ReadBackAfterChange(() => WriteObject(Wait(Client.GetSettingsAsync(id, Cancellation))), target, string.Join("; ", done), check));
         }
     }
 
