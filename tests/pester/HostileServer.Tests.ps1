@@ -72,27 +72,28 @@ Describe 'A body that never ends' {
     }
 
     It 'after 70 listings timed out mid-body, the next listing to the emulator works' {
-        # Each abandoned answer must give its connection back: the module allows 64 per host, so 70 kept
+        # Each abandoned answer must give its connection back: the module allows 64 per host, so 64 kept
         # would leave the next listing waiting for a connection until it times out. The 70 run as one
-        # fan-out, 64 at a time, so the test takes two timeouts, not seventy.
+        # fan-out, 35 at a time, so the test takes two timeouts, not seventy.
         Add-Fault $emu @{ kind = 'slow'; pathContains = '/phone_numbers'; delayMs = 100; chunkBytes = 16; count = 70 }
         $clock = [Diagnostics.Stopwatch]::StartNew()
-        $null = Get-WaPhoneNumber -Context $quick -BusinessAccountId (@($waba) * 70) -ThrottleLimit 64 -ErrorVariable err -ErrorAction SilentlyContinue
+        $null = Get-WaPhoneNumber -Context $quick -BusinessAccountId (@($waba) * 70) -ThrottleLimit 35 -ErrorVariable err -ErrorAction SilentlyContinue
         $timedOut = $clock.Elapsed
 
         $err.Count | Should -Be 70
         @($err | Where-Object FullyQualifiedErrorId -like 'WaApi.Timeout,*').Count | Should -Be 70
-        # All 70 reached the emulator and were answered with a body in progress (a listing that waited for a
-        # connection would not be in the log).
-        $log = @(Get-RequestLog $emu)
-        @($log | Where-Object { $_.status -eq 200 -and $_.fault -eq 'slow' }).Count | Should -Be 70
+        # Answered 200 with the body in progress when given up. Kept connections would let at most 64 reach the
+        # emulator (the rest wait for one and time out unsent); under CPU load one may time out before its headers.
+        $answered = @(Get-RequestLog $emu | Where-Object { $_.status -eq 200 -and $_.fault -eq 'slow' }).Count
+        $answered | Should -BeGreaterThan 64
         $timedOut.TotalSeconds | Should -BeLessThan 10
 
+        # With the usual 5-second timeout: a connection still held by an abandoned answer would not free up in that time.
         Clear-RequestLog $emu
-        $numbers = @(Get-WaPhoneNumber -Context $quick -ErrorVariable after -ErrorAction SilentlyContinue)
+        $numbers = @(Get-WaPhoneNumber -Context $ctx -ErrorVariable after -ErrorAction SilentlyContinue)
         $after.Count | Should -Be 0
         $numbers.Id | Should -Be $ids
-        Write-Host "    70 mid-body timeouts in $([int]$timedOut.TotalMilliseconds) ms; the next listing in $([int]($clock.Elapsed - $timedOut).TotalMilliseconds) ms"
+        Write-Host "    70 listings timed out ($answered mid-body) in $([int]$timedOut.TotalMilliseconds) ms; the next listing in $([int]($clock.Elapsed - $timedOut).TotalMilliseconds) ms"
     }
 }
 
