@@ -28,7 +28,7 @@ param(
     # Emulator task: the port to listen on (0 = a free one).
     [int] $Port = 0,
 
-    # Test task, for a quick run while working: only these Pester files (default: all of tests/pester).
+    # Test task, for a quick run while working: only these Pester files, comma-separated from bash (default: all of tests/pester).
     [string[]] $PesterPath,
 
     # Test task: a dotnet test --filter expression for xUnit (default: all); 'none' skips xUnit.
@@ -42,9 +42,12 @@ $out = Join-Path $root 'out'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 
-function Get-ModuleVersion {
-    ([xml](Get-Content (Join-Path $root 'Directory.Build.props') -Raw)).Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1
+# The version and the Pester version live once, in Directory.Build.props.
+function Get-BuildProperty([string] $name) {
+    ([xml](Get-Content (Join-Path $root 'Directory.Build.props') -Raw)).Project.PropertyGroup.$name | Where-Object { $_ } | Select-Object -First 1
 }
+
+function Get-ModuleVersion { Get-BuildProperty Version }
 
 function Invoke-Dotnet {
     & dotnet @args
@@ -115,51 +118,88 @@ function Invoke-Package {
 
 function Invoke-Test {
     $moduleDir = Invoke-Package
-    $results = Join-Path $out 'test-results'
-    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
-    # Pester writes its summary here even when -XunitFilter none skips the run that would create it.
-    $null = New-Item -ItemType Directory -Path $results -Force
+    $results = New-Item -ItemType Directory -Force (Join-Path $out 'test-results')
+    Get-ChildItem $results | Remove-Item -Recurse -Force
+    $pwsh = Join-Path $PSHOME 'pwsh.dll'
 
-    # xUnit: the client, the emulator and in-process binding. Counted from the TRX files.
-    $xunitExit = 0
+    # Built (and Pester restored, a PackageDownload of the test project) before anything runs, so
+    # xUnit and the Pester files can then run side by side: most of their time is spent waiting.
+    $solution = Join-Path $root 'WhatsappPhone.PowerShell.sln'
+    Invoke-Dotnet build $solution -c $Configuration --nologo -v quiet
+    $runs = [System.Collections.Generic.List[object]]::new()
     if ($XunitFilter -ne 'none') {
-        $filter = if ($XunitFilter) { @('--filter', $XunitFilter) } else { @() }
-        & dotnet test (Join-Path $root 'WhatsappPhone.PowerShell.sln') -c $Configuration --nologo -v quiet @filter `
-            --logger 'trx' --logger 'console;verbosity=minimal' --results-directory $results
-        $xunitExit = $LASTEXITCODE
+        $filter = if ($XunitFilter) { @('--filter', "`"$XunitFilter`"") } else { @() }
+        $runs.Add((Start-Run 'xUnit' 'dotnet' (@('test', $solution, '-c', $Configuration, '--no-build', '--nologo', '-v', 'quiet') + $filter +
+            @('--logger', 'trx', '--logger', '"console;verbosity=minimal"', '--results-directory', $results))))
     }
-    $xPassed = 0; $xFailed = 0
-    foreach ($trx in Get-ChildItem $results -Filter *.trx -ErrorAction SilentlyContinue) {
-        $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
-        $xPassed += [int]$counters.passed
-        $xFailed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout
-    }
-    if ($xunitExit -ne 0 -and $xFailed -eq 0) { $xFailed = 1; Write-Warning "dotnet test exited with $xunitExit" }
 
-    # Pester: the built module as users run it, in a fresh process so it loads the new build.
-    $pester = Join-Path (& dotnet nuget locals global-packages --list | ForEach-Object { $_ -replace '^global-packages:\s*', '' }) 'pester/5.7.1/tools/Pester.psd1'
-    $summary = Join-Path $results 'pester.json'
-    $script = @"
+    # Pester: the built module as users run it, each file in a fresh process (so it loads the new
+    # build), the longest first, two at a time.
+    $pester = Join-Path (& dotnet nuget locals global-packages --list | ForEach-Object { $_ -replace '^global-packages:\s*', '' }) "pester/$(Get-BuildProperty PesterVersion)/tools/Pester.psd1"
+    $env:WHATSAPP_TEST_MODULE = Join-Path $moduleDir 'WhatsappPhone.psd1'
+    $env:WHATSAPP_TEST_EMULATOR = Join-Path $out 'emulator'
+    $env:WHATSAPP_TEST_PACKAGE = Join-Path $out 'repo'
+    $files = @(if ($PesterPath) { $PesterPath -split "," | ForEach-Object { Get-Item (Resolve-Path $_).Path } } else { Get-ChildItem (Join-Path $root 'tests/pester') -Filter *.Tests.ps1 }) |
+        Sort-Object { $PesterOrder.IndexOf($_.Name) -band 0x7fffffff }
+    $queue = [System.Collections.Generic.Queue[object]]::new([object[]]$files)
+    $pesterRuns = [System.Collections.Generic.List[object]]::new()
+    while ($queue.Count -gt 0 -or @($pesterRuns | Where-Object { -not $_.Reported }).Count -gt 0) {
+        while ($queue.Count -gt 0 -and @($pesterRuns | Where-Object { -not $_.Process.HasExited }).Count -lt 2) {
+            $file = $queue.Dequeue()
+            $summary = Join-Path $results "pester-$($file.BaseName).json"
+            $script = @"
 `$ErrorActionPreference = 'Stop'
 Import-Module '$pester'
 `$config = New-PesterConfiguration
-`$config.Run.Path = @($((@(if ($PesterPath) { $PesterPath | ForEach-Object { (Resolve-Path $_).Path } } else { Join-Path $root 'tests/pester' }) | ForEach-Object { "'$_'" }) -join ', '))
+`$config.Run.Path = '$($file.FullName)'
 `$config.Run.PassThru = `$true
 `$config.Output.Verbosity = 'Detailed'
 `$r = Invoke-Pester -Configuration `$config
 @{ passed = `$r.PassedCount; failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount } | ConvertTo-Json | Set-Content '$summary'
 "@
-    $env:WHATSAPP_TEST_MODULE = Join-Path $moduleDir 'WhatsappPhone.psd1'
-    $env:WHATSAPP_TEST_EMULATOR = Join-Path $out 'emulator'
-    $env:WHATSAPP_TEST_PACKAGE = Join-Path $out 'repo'
-    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script
-    $pPassed = 0; $pFailed = 1
-    if (Test-Path $summary) { $p = Get-Content $summary -Raw | ConvertFrom-Json; $pPassed = $p.passed; $pFailed = $p.failed }
-    else { Write-Warning 'Pester did not report a result.' }
+            $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
+            $run = Start-Run $file.Name 'dotnet' @($pwsh, '-NoProfile', '-NonInteractive', '-OutputFormat', 'Text', '-EncodedCommand', $encoded)
+            $run | Add-Member Summary $summary
+            $pesterRuns.Add($run)
+        }
+        foreach ($run in $pesterRuns) { if (-not $run.Reported -and $run.Process.HasExited) { Complete-Run $run } }
+        Start-Sleep -Milliseconds 200
+    }
+    foreach ($run in $runs) { $run.Process.WaitForExit(); Complete-Run $run }
+
+    $xPassed = 0; $xFailed = 0
+    foreach ($trx in Get-ChildItem $results -Filter *.trx -ErrorAction SilentlyContinue) {
+        $counters = ([xml](Get-Content -LiteralPath $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+        $xPassed += [int]$counters.passed
+        $xFailed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout
+    }
+    if ($runs.Count -and $runs[0].Process.ExitCode -ne 0 -and $xFailed -eq 0) { $xFailed = 1; Write-Warning "dotnet test exited with $($runs[0].Process.ExitCode)" }
+    $pPassed = 0; $pFailed = 0
+    foreach ($run in $pesterRuns) {
+        if (Test-Path $run.Summary) { $p = Get-Content $run.Summary -Raw | ConvertFrom-Json; $pPassed += $p.passed; $pFailed += $p.failed }
+        else { $pFailed++; Write-Warning "Pester did not report a result for $($run.Name)." }
+    }
 
     Write-Host "xUnit: $xPassed passed, $xFailed failed; Pester: $pPassed passed, $pFailed failed"
     "$($xPassed + $pPassed) passed, $($xFailed + $pFailed) failed"
     if ($xFailed + $pFailed -gt 0) { exit 1 }
+}
+
+# The slowest Pester files, started first so the two lanes finish together; others follow by name.
+$PesterOrder = [System.Collections.Generic.List[string]]@('Resilience.Tests.ps1', 'PhoneNumbers.Tests.ps1', 'Package.Tests.ps1', 'Module.Tests.ps1')
+
+# A test process whose output goes to a file, shown whole when it ends, so runs side by side never interleave.
+function Start-Run([string] $name, [string] $file, [string[]] $arguments) {
+    $log = Join-Path $out "test-results/$name.log"
+    $process = Start-Process $file -ArgumentList $arguments -NoNewWindow -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err"
+    [pscustomobject]@{ Name = $name; Process = $process; Log = $log; Reported = $false }
+}
+
+function Complete-Run($run) {
+    $run.Process.WaitForExit()
+    Write-Host "`n===== $($run.Name) =====" -ForegroundColor Cyan
+    Get-Content -LiteralPath $run.Log, "$($run.Log).err" -ErrorAction SilentlyContinue | Out-Host
+    $run.Reported = $true
 }
 
 switch ($Task) {

@@ -30,8 +30,10 @@ namespace WhatsappPhone
         static readonly ConcurrentDictionary<string, Lazy<Assembly>> Loaded = new ConcurrentDictionary<string, Lazy<Assembly>>(StringComparer.OrdinalIgnoreCase);
         static readonly Lazy<Func<string, Assembly>?> LoadIsolated = new Lazy<Func<string, Assembly>?>(CreateLoadContext);
 
+        /// <inheritdoc/>
         public void OnImport() => AppDomain.CurrentDomain.AssemblyResolve += Resolve;
 
+        /// <inheritdoc/>
         public void OnRemove(PSModuleInfo psModuleInfo) => AppDomain.CurrentDomain.AssemblyResolve -= Resolve;
 
         static Assembly? Resolve(object? sender, ResolveEventArgs args)

@@ -37,6 +37,31 @@ public sealed class FaultTests : EmulatorTest
     }
 
     [Fact]
+    public async Task A_regain_on_the_clock_refuses_until_the_regain_time_and_counts_down_as_the_clock_moves()
+    {
+        await AddFaultAsync(new { pathContains = "/phone_numbers", code = 80008, status = 400, regainMinutes = 2, regainOnClock = true, afterCount = 1 });
+
+        var skipped = await GetAsync(List);
+        var first = await GetAsync(List);
+        await ControlAsync(HttpMethod.Post, "clock", new { advanceHours = 110.0 / 3600 });
+        var later = await GetAsync(List);
+        await ControlAsync(HttpMethod.Post, "clock", new { advanceHours = 10.0 / 3600 });
+        var regained = await GetAsync(List);
+
+        Assert.Equal(200, (int)skipped.Status);
+        AssertGraphError(first, 400, 80008);
+        Assert.Equal(2, Regain(first));
+        Assert.InRange(int.Parse(first.Header("Retry-After")!), 119, 120);
+        AssertGraphError(later, 400, 80008);
+        Assert.Equal(1, Regain(later));
+        Assert.InRange(int.Parse(later.Header("Retry-After")!), 9, 10);
+        Assert.Equal(200, (int)regained.Status);
+        Assert.Null(regained.Header("Retry-After"));
+
+        static int Regain(Answer a) => (int)JsonNode.Parse(a.Header("X-Business-Use-Case-Usage")!)![Seeded.RichWaba]![0]!["estimated_time_to_regain_access"]!;
+    }
+
+    [Fact]
     public async Task A_fault_only_hits_requests_with_its_method_and_path()
     {
         await AddFaultAsync(new { method = "POST", pathContains = "/register", code = 131016, status = 500 });

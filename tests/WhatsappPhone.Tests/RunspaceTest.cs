@@ -7,7 +7,10 @@ using WhatsappPhone.Cmdlets;
 
 namespace WhatsappPhone.Tests
 {
-    /// <summary>The module in an in-process runspace, with the connection's environment variables cleared around each test.</summary>
+    /// <summary>
+    /// The module in an in-process runspace, with the connection's environment variables cleared around each test;
+    /// so every subclass is in <see cref="EnvironmentVariableCollection"/> (environment variables are process-wide).
+    /// </summary>
     public abstract class RunspaceTest : IDisposable
     {
         protected static readonly string[] Variables = { "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_BUSINESS_ID", "WHATSAPP_API_VERSION", "WHATSAPP_BASE_URI" };

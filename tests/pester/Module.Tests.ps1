@@ -130,6 +130,18 @@ Describe 'Views of every output type' {
         ($lines | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 80
     }
 
+    It 'shows a health check with its error and warning counts and its first issue' {
+        $health = [WhatsappPhone.Models.PhoneNumberHealth]@{
+            PhoneNumberId = '107878721936019'; DisplayPhoneNumber = '+1 555-093-4873'
+            Issues = @(
+                [WhatsappPhone.Models.HealthIssue]::new('Error', 'Status', 'The status is DISCONNECTED.', 'Register it.')
+                [WhatsappPhone.Models.HealthIssue]::new('Warning', 'Quality', 'The quality rating is YELLOW.', 'Review recent templates.')
+                [WhatsappPhone.Models.HealthIssue]::new('Warning', 'CodeVerification', 'The number is not verified.', 'Request a code.'))
+        }
+        $lines = ($health | Format-Table | Out-String -Width 200) -split "`n" | Where-Object { $_.Trim() }
+        $lines[2] | Should -Match '\+1 555-093-4873\s+False\s+1\s+2\s+Status: The status is DISCONNECTED\.'
+    }
+
     It 'never shows the token in either view of a context' {
         $ctx = Connect-WaAccount -AccessToken 'EAAG-view-secret' -BusinessAccountId 104996122399160 -PassThru
         $text = ($ctx | Format-Table | Out-String) + ($ctx | Format-List | Out-String)

@@ -34,7 +34,7 @@ public static class ControlEndpoints
         new("DELETE", "/_emulator/requests", null, "Clears the request log."),
         new("GET", "/_emulator/faults", null, "The active fault rules with what remains of them."),
         new("POST", "/_emulator/faults",
-            "{\"method\"?,\"pathContains\"?,\"count\":1,\"afterCount\":0,\"kind\":\"graph|html|empty|truncated|drop|delay|loop|slow|huge|gzipBomb|usage\",\"status\"?,\"code\"?,\"subcode\"?,\"isTransient\"?,\"message\"?,\"retryAfterSeconds\"?,\"regainMinutes\"?,\"delayMs\"?,\"loopTo\"?:\"self|first\",\"chunkBytes\"?,\"sizeBytes\"?,\"appUsagePercent\"?,\"businessUsagePercent\"?}",
+            "{\"method\"?,\"pathContains\"?,\"count\":1,\"afterCount\":0,\"kind\":\"graph|html|empty|truncated|drop|delay|loop|slow|huge|gzipBomb|usage\",\"status\"?,\"code\"?,\"subcode\"?,\"isTransient\"?,\"message\"?,\"retryAfterSeconds\"?,\"regainMinutes\"?,\"regainOnClock\"?,\"delayMs\"?,\"loopTo\"?:\"self|first\",\"chunkBytes\"?,\"sizeBytes\"?,\"appUsagePercent\"?,\"businessUsagePercent\"?}",
             "The next count matching Graph requests (after skipping afterCount) answer that way."),
         new("DELETE", "/_emulator/faults", null, "Clears all fault rules."),
         new("POST", "/_emulator/latency", "{\"ms\":25}", "Delay added to every Graph request."),
@@ -80,7 +80,7 @@ public static class ControlEndpoints
             var (rule, error) = await ReadAsync<FaultRule>(http);
             if (error is not null) return error;
             if (rule!.Validate() is { } problem) return Problem(400, problem);
-            state.Faults.Add(rule);
+            state.Faults.Add(rule, state.Clock.Now);
             return Results.Json(rule, Json, statusCode: 201);
         });
         control.MapDelete("/faults", (EmulatorState state) =>

@@ -61,8 +61,19 @@ public sealed class FaultRule
     /// <summary>Bodies this large are built on the fly, never held whole; the cap keeps a typo from filling a disk or a wire.</summary>
     public const long MaxSizeBytes = 2_000_000_000;
 
+    /// <summary>
+    /// Graph's hourly window on the emulator's clock: the account regains access RegainMinutes after
+    /// the rule is added. Until then the rule answers every matching request (after AfterCount; Count
+    /// is not used), and each answer gives the time left; then it is spent. A test advances the clock
+    /// to bring the regain time near, so the client's own wait is short but still checked.
+    /// </summary>
+    public bool RegainOnClock { get; init; }
+
+    /// <summary>When access is regained, for a RegainOnClock rule (set when it is added).</summary>
+    public DateTimeOffset? RegainAt { get; internal set; }
+
     /// <summary>How many more requests this rule will answer.</summary>
-    public int Remaining => Count - _used;
+    public int Remaining => RegainAt is null ? Count - _used : int.MaxValue;
 
     private int _skipped;
     private int _used;
@@ -74,6 +85,8 @@ public sealed class FaultRule
         { Status: < 100 or > 599 } => "status must be an HTTP status code (100-599).",
         { Kind: FaultKind.Delay, DelayMs: null or < 0 } => "a delay fault needs delayMs (0 or more).",
         { RetryAfterSeconds: < 0 } or { RegainMinutes: < 0 } => "retryAfterSeconds and regainMinutes must not be negative.",
+        { RegainOnClock: true, RegainMinutes: null or 0 } => "regainOnClock needs regainMinutes (1 or more).",
+        { RegainOnClock: true, RetryAfterSeconds: not null } => "regainOnClock sets Retry-After from the clock; leave out retryAfterSeconds.",
         { Kind: FaultKind.Slow, DelayMs: null or < 0 } => "a slow fault needs delayMs (the pause between chunks, 0 or more).",
         { ChunkBytes: < 1 } => "chunkBytes must be at least 1.",
         { Kind: FaultKind.Huge or FaultKind.GzipBomb, SizeBytes: null } => "a huge or gzipBomb fault needs sizeBytes.",
@@ -98,6 +111,14 @@ public sealed class FaultRule
     internal bool Matches(string method, string path) =>
         (Method is null || string.Equals(Method, method, StringComparison.OrdinalIgnoreCase))
         && (PathContains is null || path.Contains(PathContains, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The minutes and seconds (both rounded up) until access is regained, as the answer reports them.</summary>
+    internal (int Minutes, int? Seconds) TimeToRegain(DateTimeOffset now)
+    {
+        if (RegainAt is not { } at) return (RegainMinutes ?? 0, RetryAfterSeconds);
+        var left = at - now;
+        return ((int)Math.Ceiling(left.TotalMinutes), (int)Math.Ceiling(left.TotalSeconds));
+    }
 
     /// <summary>True when this matching request is one the rule answers (not one it skips).</summary>
     internal bool Fire()
@@ -132,12 +153,17 @@ public sealed class FaultBook
 
     public IReadOnlyList<FaultRule> Rules => _rules;
 
-    public void Add(FaultRule rule) => _rules.Add(rule);
+    public void Add(FaultRule rule, DateTimeOffset now)
+    {
+        if (rule.RegainOnClock) rule.RegainAt = now + TimeSpan.FromMinutes(rule.RegainMinutes ?? 0);
+        _rules.Add(rule);
+    }
 
     public void Clear() => _rules.Clear();
 
-    public FaultRule? Take(string method, string path)
+    public FaultRule? Take(string method, string path, DateTimeOffset now)
     {
+        _rules.RemoveAll(r => r.RegainAt <= now);
         foreach (var rule in _rules)
         {
             if (!rule.Matches(method, path) || !rule.Fire()) continue;

@@ -28,7 +28,7 @@ public static class GraphPipeline
         FaultRule? fault = null;
         await Serialised(state, http, () =>
         {
-            fault = state.Faults.Take(http.Request.Method, http.Request.Path.Value ?? "/");
+            fault = state.Faults.Take(http.Request.Method, http.Request.Path.Value ?? "/", state.Clock.Now);
             // A dropped request never reaches the answering part below, so it is logged here.
             if (fault is { Kind: FaultKind.Drop }) Log(state, call, 0, fault);
             return Task.CompletedTask;
@@ -59,7 +59,9 @@ public static class GraphPipeline
         {
             await Serialised(state, http, async () =>
             {
-                WriteHeaders(http, call, state, fault);
+                var (regainMinutes, retryAfter) = fault?.TimeToRegain(state.Clock.Now) ?? (0, null);
+                WriteHeaders(http, call, state, fault, regainMinutes);
+                if (retryAfter is { } seconds) http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 await AnswerAsync(http, call, state, fault, next);
                 Log(state, call, http.Response.StatusCode, fault);
             });
@@ -109,10 +111,6 @@ public static class GraphPipeline
 
     private static async Task AnswerAsync(HttpContext http, GraphCall call, EmulatorState state, FaultRule? fault, RequestDelegate next)
     {
-        if (fault?.RetryAfterSeconds is { } retryAfter)
-        {
-            http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-        }
         switch (fault?.Kind)
         {
             case FaultKind.Graph:
@@ -141,12 +139,11 @@ public static class GraphPipeline
         await next(http);
     }
 
-    private static void WriteHeaders(HttpContext http, GraphCall call, EmulatorState state, FaultRule? fault)
+    private static void WriteHeaders(HttpContext http, GraphCall call, EmulatorState state, FaultRule? fault, int regainMinutes)
     {
         var wabaId = call.ObjectId is { } id ? state.World.WabaOf(id) : null;
         var active = wabaId is not null && state.World.Waba(wabaId) is { } w && w.PhoneNumbers.Exists(n => n.IsRegistered);
         var (app, waba) = state.Usage.Record(wabaId, active, state.Clock.Now);
-        var regainMinutes = fault?.RegainMinutes ?? 0;
         if (fault?.AppUsagePercent is { } appPercent) app = new Usage(appPercent, appPercent, appPercent);
         if (fault?.BusinessUsagePercent is { } wabaPercent && waba is not null) waba = new Usage(wabaPercent, wabaPercent, wabaPercent);
         var headers = http.Response.Headers;

@@ -12,6 +12,7 @@ namespace WhatsappPhone.Api
             "account_review_status", "business_verification_status", "ownership_type", "health_status",
         };
 
+        /// <param name="e">The account's JSON object.</param>
         /// <param name="businessId">The portfolio it was listed from; $null when read by ID.</param>
         /// <param name="ownership">The portfolio edge it was listed from; $null when read by ID.</param>
         public static BusinessAccount Read(JsonElement e, string? businessId, BusinessAccountOwnership? ownership)

@@ -13,6 +13,7 @@ namespace WhatsappPhone.Api
     /// </summary>
     public class GraphApiException : Exception
     {
+        /// <summary>A failed Graph request, with the HTTP status when a response arrived.</summary>
         public GraphApiException(string message, HttpStatusCode? httpStatusCode = null, Exception? inner = null)
             : base(ServerText.Shorten(ServerText.Clean(GraphInput.WithoutUserInfo(message)), 4 * ServerText.MaxLength), inner)
         {
@@ -23,12 +24,15 @@ namespace WhatsappPhone.Api
         public HttpStatusCode? HttpStatusCode { get; }
         /// <summary>Graph's error code (error.code), such as 133005; $null when the body was not a Graph error.</summary>
         public int? Code { get; internal set; }
+        /// <summary>Graph's error subcode (error.error_subcode), such as 33; $null when there is none.</summary>
         public int? Subcode { get; internal set; }
         /// <summary>Graph's error type, such as OAuthException or GraphMethodException.</summary>
         public string? Type { get => type; internal set => type = Shown(value); }
         /// <summary>Graph's own message, without the advice this module adds to <see cref="Exception.Message"/>.</summary>
         public string? GraphMessage { get => graphMessage; internal set => graphMessage = Shown(value); }
+        /// <summary>Graph's error_user_title: a title meant for end users, when Graph gives one.</summary>
         public string? UserTitle { get => userTitle; internal set => userTitle = Shown(value); }
+        /// <summary>Graph's error_user_msg: a message meant for end users, when Graph gives one.</summary>
         public string? UserMessage { get => userMessage; internal set => userMessage = Shown(value); }
         /// <summary>error_data.details, or error_data itself when Graph sent it as a string.</summary>
         public string? Details { get => details; internal set => details = Shown(value); }
@@ -68,6 +72,7 @@ namespace WhatsappPhone.Api
         /// <summary>The message without advice or the retry budget sentence.</summary>
         internal string BaseMessage => base.Message;
 
+        /// <summary>The message, with the advice this module adds.</summary>
         public override string Message
         {
             get
@@ -91,11 +96,13 @@ namespace WhatsappPhone.Api
     /// <summary>The request took longer than the configured timeout.</summary>
     public sealed class GraphTimeoutException : GraphApiException
     {
+        /// <summary>A request that took longer than the connection allows.</summary>
         public GraphTimeoutException(string message, Exception? inner = null) : base(message, null, inner)
         {
             IsTransient = true;
         }
 
+        /// <summary>WaApi.Timeout: the FullyQualifiedErrorId of a timeout.</summary>
         public override string ErrorId => "WaApi.Timeout";
     }
 
@@ -105,8 +112,10 @@ namespace WhatsappPhone.Api
     /// </summary>
     public sealed class GraphSecurityRefusalException : GraphApiException
     {
+        /// <summary>A refusal, with the reason in <paramref name="message"/>.</summary>
         public GraphSecurityRefusalException(string message) : base(message) { }
 
+        /// <summary>WaSecurityRefusal: the FullyQualifiedErrorId of a refused request.</summary>
         public override string ErrorId => "WaSecurityRefusal";
     }
 }

@@ -28,7 +28,7 @@ namespace WhatsappPhone.Api
         /// <summary>POST /{waba}/phone_numbers; the new phone-number ID. Not retried blindly: a second attempt could meet the first's number.</summary>
         internal async Task<string> AddPhoneNumberAsync(string businessAccountId, string countryCode, string phoneNumber, string verifiedName, bool migrate, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(businessAccountId, "WhatsApp Business Account ID", nameof(businessAccountId));
+            GraphInput.RequireId(businessAccountId, IdKind.BusinessAccount, nameof(businessAccountId));
             var body = JsonBody(w =>
             {
                 w.WriteString("cc", countryCode);
@@ -41,7 +41,7 @@ namespace WhatsappPhone.Api
             var id = GraphJson.Text(GraphJson.Property(doc.RootElement, "id"));
             try
             {
-                return GraphInput.RequireId(id, "phone-number ID", "id");
+                return GraphInput.RequireId(id, IdKind.PhoneNumber, "id");
             }
             catch (ArgumentException)
             {
@@ -53,14 +53,14 @@ namespace WhatsappPhone.Api
         /// <summary>POST /{id} with new_display_name: the name goes to review.</summary>
         internal Task RequestDisplayNameAsync(string phoneNumberId, string displayName, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            GraphInput.RequireId(phoneNumberId, IdKind.PhoneNumber, nameof(phoneNumberId));
             return PostForSuccessAsync(phoneNumberId, phoneNumberId, JsonBody(w => w.WriteString("new_display_name", displayName)), cancellationToken);
         }
 
         /// <summary>GET /{id}/settings.</summary>
         public async Task<PhoneNumberSetting> GetSettingsAsync(string phoneNumberId, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            GraphInput.RequireId(phoneNumberId, IdKind.PhoneNumber, nameof(phoneNumberId));
             using var doc = await pipeline.SendAsync(new GraphRequest(HttpMethod.Get, ApiUri($"{phoneNumberId}/settings", null), phoneNumberId, GraphTarget.PhoneNumber), cancellationToken).ConfigureAwait(false);
             return PhoneNumberSettingJson.Read(doc.RootElement, phoneNumberId);
         }
@@ -68,7 +68,7 @@ namespace WhatsappPhone.Api
         /// <summary>POST /{id}/settings with storage_configuration: local storage on in <paramref name="region"/>, or off when it is $null.</summary>
         internal Task SetLocalStorageAsync(string phoneNumberId, string? region, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            GraphInput.RequireId(phoneNumberId, IdKind.PhoneNumber, nameof(phoneNumberId));
             if (region != null) region = AdministrationInput.Region(region, nameof(region));
             return PostForSuccessAsync(phoneNumberId, $"{phoneNumberId}/settings", JsonBody(w => PhoneNumberSettingJson.WriteStorage(w, region)), cancellationToken);
         }
@@ -76,14 +76,14 @@ namespace WhatsappPhone.Api
         /// <summary>POST /{id}/settings with user_identity_change (one feature per request, as Graph requires).</summary>
         internal Task SetIdentityKeyCheckAsync(string phoneNumberId, bool enabled, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            GraphInput.RequireId(phoneNumberId, IdKind.PhoneNumber, nameof(phoneNumberId));
             return PostForSuccessAsync(phoneNumberId, $"{phoneNumberId}/settings", JsonBody(w => PhoneNumberSettingJson.WriteIdentityKeyCheck(w, enabled)), cancellationToken);
         }
 
         /// <summary>GET /{id}/whatsapp_business_profile with every profile field.</summary>
         public async Task<BusinessProfile> GetBusinessProfileAsync(string phoneNumberId, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            GraphInput.RequireId(phoneNumberId, IdKind.PhoneNumber, nameof(phoneNumberId));
             var uri = ApiUri($"{phoneNumberId}/whatsapp_business_profile", "fields=" + Escape(string.Join(",", BusinessProfileJson.Fields)));
             using var doc = await pipeline.SendAsync(new GraphRequest(HttpMethod.Get, uri, phoneNumberId, GraphTarget.PhoneNumber), cancellationToken).ConfigureAwait(false);
             return BusinessProfileJson.Read(doc.RootElement, phoneNumberId);
@@ -92,7 +92,7 @@ namespace WhatsappPhone.Api
         /// <summary>POST /{id}/whatsapp_business_profile with the fields that are set, and nothing else.</summary>
         internal Task SetBusinessProfileAsync(string phoneNumberId, BusinessProfileUpdate update, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            GraphInput.RequireId(phoneNumberId, IdKind.PhoneNumber, nameof(phoneNumberId));
             if (update.IsEmpty) throw new ArgumentException("Nothing to change: give at least one profile field.", nameof(update));
             return PostForSuccessAsync(phoneNumberId, $"{phoneNumberId}/whatsapp_business_profile", JsonBody(w =>
             {
@@ -118,7 +118,7 @@ namespace WhatsappPhone.Api
         /// </summary>
         internal async Task<string> UploadAsync(string appId, string fileName, byte[] bytes, string mimeType, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(appId, "app ID", nameof(appId));
+            GraphInput.RequireId(appId, IdKind.App, nameof(appId));
             var query = $"file_name={Uri.EscapeDataString(fileName)}&file_length={bytes.Length.ToString(CultureInfo.InvariantCulture)}&file_type={Uri.EscapeDataString(mimeType)}";
             string session;
             using (var doc = await pipeline.SendAsync(new GraphRequest(HttpMethod.Post, ApiUri($"{appId}/uploads", query), null, GraphTarget.None), cancellationToken).ConfigureAwait(false))
@@ -155,7 +155,7 @@ namespace WhatsappPhone.Api
         /// <summary>GET /{waba}: one account by ID, with its review, verification, ownership and health.</summary>
         public async Task<BusinessAccount> GetBusinessAccountAsync(string businessAccountId, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(businessAccountId, "WhatsApp Business Account ID", nameof(businessAccountId));
+            GraphInput.RequireId(businessAccountId, IdKind.BusinessAccount, nameof(businessAccountId));
             var uri = ApiUri(businessAccountId, "fields=" + Escape(string.Join(",", BusinessAccountJson.Fields)));
             using var doc = await pipeline.SendAsync(new GraphRequest(HttpMethod.Get, uri, businessAccountId, GraphTarget.BusinessAccount), cancellationToken).ConfigureAwait(false);
             return BusinessAccountJson.Read(doc.RootElement, null, null);

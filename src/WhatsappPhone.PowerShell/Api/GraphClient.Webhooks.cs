@@ -21,15 +21,12 @@ namespace WhatsappPhone.Api
         /// <summary>GET /{waba-id}/subscribed_apps: every page (an account rarely has more than one app).</summary>
         public async Task<IReadOnlyList<WebhookSubscription>> GetWebhookSubscriptionsAsync(string businessAccountId, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(businessAccountId, "WhatsApp Business Account ID", nameof(businessAccountId));
+            GraphInput.RequireId(businessAccountId, IdKind.BusinessAccount, nameof(businessAccountId));
             var all = new List<WebhookSubscription>();
-            Uri? next = ApiUri($"{businessAccountId}/subscribed_apps", null);
-            for (var pages = 0; next != null && pages < MaxSubscriptionPages; pages++)
-            {
-                var page = await GetPageAsync(next, businessAccountId, GraphTarget.BusinessAccount, e => WebhookJson.ReadSubscription(e, businessAccountId), cancellationToken).ConfigureAwait(false);
+            var pages = new PageIterator<WebhookSubscription>(ApiUri($"{businessAccountId}/subscribed_apps", null),
+                (uri, ct) => GetPageAsync(uri, businessAccountId, GraphTarget.BusinessAccount, e => WebhookJson.ReadSubscription(e, businessAccountId), ct));
+            while (pages.PagesRead < MaxSubscriptionPages && await pages.NextAsync(cancellationToken).ConfigureAwait(false) is { } page)
                 all.AddRange(page.Items);
-                next = page.Next;
-            }
             return all;
         }
 
@@ -39,7 +36,7 @@ namespace WhatsappPhone.Api
         /// </summary>
         public Task SubscribeWebhooksAsync(string businessAccountId, Uri? overrideCallbackUri, SecureString? verifyToken, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(businessAccountId, "WhatsApp Business Account ID", nameof(businessAccountId));
+            GraphInput.RequireId(businessAccountId, IdKind.BusinessAccount, nameof(businessAccountId));
             if ((overrideCallbackUri == null) != (verifyToken == null))
                 throw new ArgumentException("An override callback needs its verify token, and a verify token needs the callback: give both or neither.", nameof(verifyToken));
             var body = overrideCallbackUri == null ? null : JsonBody(w =>
@@ -53,14 +50,14 @@ namespace WhatsappPhone.Api
         /// <summary>DELETE /{waba-id}/subscribed_apps: the account stops sending this app any webhook.</summary>
         public Task UnsubscribeWebhooksAsync(string businessAccountId, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(businessAccountId, "WhatsApp Business Account ID", nameof(businessAccountId));
+            GraphInput.RequireId(businessAccountId, IdKind.BusinessAccount, nameof(businessAccountId));
             return SendForSuccessAsync(HttpMethod.Delete, businessAccountId, GraphTarget.BusinessAccount, $"{businessAccountId}/subscribed_apps", null, cancellationToken);
         }
 
         /// <summary>POST /{phone-number-id} {"webhook_configuration":{...}}: the number's message webhooks go to the callback, once Meta verified it.</summary>
         public Task SetPhoneNumberWebhookAsync(string phoneNumberId, Uri callbackUri, SecureString verifyToken, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            GraphInput.RequireId(phoneNumberId, IdKind.PhoneNumber, nameof(phoneNumberId));
             if (callbackUri == null) throw new ArgumentNullException(nameof(callbackUri));
             if (verifyToken == null) throw new ArgumentNullException(nameof(verifyToken));
             return PostForSuccessAsync(phoneNumberId, phoneNumberId, JsonBody(w =>
@@ -75,7 +72,7 @@ namespace WhatsappPhone.Api
         /// <summary>POST /{phone-number-id} with an empty override_callback_uri: the number's override is removed.</summary>
         public Task RemovePhoneNumberWebhookAsync(string phoneNumberId, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            GraphInput.RequireId(phoneNumberId, IdKind.PhoneNumber, nameof(phoneNumberId));
             return PostForSuccessAsync(phoneNumberId, phoneNumberId, JsonBody(w =>
             {
                 w.WriteStartObject("webhook_configuration");
@@ -87,27 +84,9 @@ namespace WhatsappPhone.Api
         /// <summary>GET /{phone-number-id}?fields=webhook_configuration.</summary>
         public async Task<PhoneNumberWebhook> GetPhoneNumberWebhookAsync(string phoneNumberId, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            GraphInput.RequireId(phoneNumberId, IdKind.PhoneNumber, nameof(phoneNumberId));
             using var doc = await pipeline.SendAsync(new GraphRequest(HttpMethod.Get, ApiUri(phoneNumberId, "fields=id,webhook_configuration"), phoneNumberId, GraphTarget.PhoneNumber), cancellationToken).ConfigureAwait(false);
             return WebhookJson.ReadConfiguration(doc.RootElement, phoneNumberId);
-        }
-
-        /// <summary>A change to an account (or number) that Graph confirms with {"success":true}; the body is cleared after sending.</summary>
-        async Task SendForSuccessAsync(HttpMethod method, string targetId, GraphTarget target, string path, byte[]? body, CancellationToken cancellationToken)
-        {
-            try
-            {
-                var request = new GraphRequest(method, ApiUri(path, null), targetId, target, body == null ? null : () => JsonContent(body));
-                using var doc = await pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);
-                if (GraphJson.Property(doc.RootElement, "success") is not { ValueKind: JsonValueKind.True })
-                    throw new GraphApiException($"The Graph API did not confirm {method} {path}: it answered {Shorten(doc.RootElement.GetRawText())} instead of {{\"success\":true}}.", HttpStatusCode.OK)
-                    { Request = $"{method} {path}" };
-            }
-            finally
-            {
-                // The body holds the verify token: do not leave it in memory longer than needed.
-                if (body != null) Array.Clear(body, 0, body.Length);
-            }
         }
 
         static void WriteVerifyToken(Utf8JsonWriter w, string name, SecureString token) =>

@@ -32,6 +32,7 @@ namespace WhatsappPhone.Api
         readonly GraphSettings settings;
         readonly GraphPipeline pipeline;
 
+        /// <param name="settings">The resolved connection: token, version, base URI, timeout, retries.</param>
         /// <param name="http">The HTTP client to send with; the module's shared pipeline when null.</param>
         /// <param name="log">Receives one debug line per request (method, URL, status, duration, fbtrace_id) and a verbose line per retry or pause.</param>
         /// <param name="clock">Time for backoff and pacing; the system clock when null (tests pass their own).</param>
@@ -46,7 +47,7 @@ namespace WhatsappPhone.Api
         /// <summary>The first page of a WhatsApp Business Account's numbers.</summary>
         public Uri PhoneNumbersUri(string businessAccountId, IEnumerable<string> fields, int limit, bool includeTotalCount = false)
         {
-            GraphInput.RequireId(businessAccountId, "WhatsApp Business Account ID", nameof(businessAccountId));
+            GraphInput.RequireId(businessAccountId, IdKind.BusinessAccount, nameof(businessAccountId));
             if (limit < 1 || limit > MaxPageSize) throw new ArgumentOutOfRangeException(nameof(limit), $"The page size is 1 to {MaxPageSize}.");
             var query = $"fields={Escape(string.Join(",", fields))}&limit={limit.ToString(CultureInfo.InvariantCulture)}";
             if (includeTotalCount) query += "&summary=total_count";
@@ -60,7 +61,7 @@ namespace WhatsappPhone.Api
         /// <summary>The first page of a business portfolio's owned or client WhatsApp Business Accounts.</summary>
         public Uri BusinessAccountsUri(string businessId, BusinessAccountOwnership ownership, int limit)
         {
-            GraphInput.RequireId(businessId, "business portfolio ID", nameof(businessId));
+            GraphInput.RequireId(businessId, IdKind.BusinessPortfolio, nameof(businessId));
             var edge = ownership == BusinessAccountOwnership.Owned ? "owned_whatsapp_business_accounts" : "client_whatsapp_business_accounts";
             return ApiUri($"{businessId}/{edge}", $"fields={Escape(string.Join(",", BusinessAccountJson.Fields))}&limit={limit.ToString(CultureInfo.InvariantCulture)}");
         }
@@ -98,16 +99,16 @@ namespace WhatsappPhone.Api
 
         public async Task<PhoneNumber> GetPhoneNumberAsync(string phoneNumberId, IEnumerable<string> fields, ICollection<string>? extraFields, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            GraphInput.RequireId(phoneNumberId, IdKind.PhoneNumber, nameof(phoneNumberId));
             var uri = ApiUri(phoneNumberId, "fields=" + Escape(string.Join(",", fields)));
             using var doc = await pipeline.SendAsync(new GraphRequest(HttpMethod.Get, uri, phoneNumberId, GraphTarget.PhoneNumber), cancellationToken).ConfigureAwait(false);
             return PhoneNumberJson.Read(doc.RootElement, null, extraFields);
         }
 
-        /// <summary>POST /{id}/register. Never retried blindly: each attempt counts against 10 per number per 72 hours.</summary>
+        /// <summary>POST /{id}/register. Never retried blindly: each attempt counts against <see cref="RegisterLimit"/>.</summary>
         public async Task RegisterAsync(string phoneNumberId, SecureString pin, string? dataLocalizationRegion, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            GraphInput.RequireId(phoneNumberId, IdKind.PhoneNumber, nameof(phoneNumberId));
             var body = JsonBody(w =>
             {
                 w.WriteString("messaging_product", "whatsapp");
@@ -124,14 +125,14 @@ namespace WhatsappPhone.Api
         /// <summary>POST /{id}/deregister (no body).</summary>
         public Task DeregisterAsync(string phoneNumberId, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            GraphInput.RequireId(phoneNumberId, IdKind.PhoneNumber, nameof(phoneNumberId));
             return PostForSuccessAsync(phoneNumberId, $"{phoneNumberId}/deregister", null, cancellationToken);
         }
 
         /// <summary>POST /{id}/request_code: sends a verification code by SMS or voice call. Not retried blindly (each sends a message).</summary>
         public Task RequestCodeAsync(string phoneNumberId, string codeMethod, string language, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            GraphInput.RequireId(phoneNumberId, IdKind.PhoneNumber, nameof(phoneNumberId));
             return PostForSuccessAsync(phoneNumberId, $"{phoneNumberId}/request_code", JsonBody(w =>
             {
                 w.WriteString("code_method", codeMethod);
@@ -142,7 +143,7 @@ namespace WhatsappPhone.Api
         /// <summary>POST /{id}/verify_code with the code as a string.</summary>
         public Task VerifyCodeAsync(string phoneNumberId, SecureString code, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            GraphInput.RequireId(phoneNumberId, IdKind.PhoneNumber, nameof(phoneNumberId));
             return PostForSuccessAsync(phoneNumberId, $"{phoneNumberId}/verify_code", JsonBody(w => Secrets.WithRevealed(code, c =>
             {
                 GraphInput.RequireVerificationCode(c, nameof(code));
@@ -153,7 +154,7 @@ namespace WhatsappPhone.Api
         /// <summary>POST /{id} with {"pin"}: sets or changes the two-step verification PIN.</summary>
         public Task SetPinAsync(string phoneNumberId, SecureString pin, CancellationToken cancellationToken)
         {
-            GraphInput.RequireId(phoneNumberId, "phone-number ID", nameof(phoneNumberId));
+            GraphInput.RequireId(phoneNumberId, IdKind.PhoneNumber, nameof(phoneNumberId));
             return PostForSuccessAsync(phoneNumberId, phoneNumberId, JsonBody(w => Secrets.WithRevealed(pin, p =>
             {
                 GraphInput.RequirePin(p, nameof(pin));
@@ -161,19 +162,23 @@ namespace WhatsappPhone.Api
             })), cancellationToken);
         }
 
-        async Task PostForSuccessAsync(string phoneNumberId, string path, byte[]? body, CancellationToken cancellationToken)
+        Task PostForSuccessAsync(string phoneNumberId, string path, byte[]? body, CancellationToken cancellationToken) =>
+            SendForSuccessAsync(HttpMethod.Post, phoneNumberId, GraphTarget.PhoneNumber, path, body, cancellationToken);
+
+        /// <summary>A change that Graph confirms with {"success":true}; the body is cleared after sending.</summary>
+        async Task SendForSuccessAsync(HttpMethod method, string targetId, GraphTarget target, string path, byte[]? body, CancellationToken cancellationToken)
         {
             try
             {
-                var request = new GraphRequest(HttpMethod.Post, ApiUri(path, null), phoneNumberId, GraphTarget.PhoneNumber, body == null ? null : () => JsonContent(body));
+                var request = new GraphRequest(method, ApiUri(path, null), targetId, target, body == null ? null : () => JsonContent(body));
                 using var doc = await pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 if (GraphJson.Property(doc.RootElement, "success") is not { ValueKind: JsonValueKind.True })
-                    throw new GraphApiException($"The Graph API did not confirm POST {path}: it answered {Shorten(doc.RootElement.GetRawText())} instead of {{\"success\":true}}.", HttpStatusCode.OK)
-                    { Request = "POST " + path };
+                    throw new GraphApiException($"The Graph API did not confirm {method} {path}: it answered {Shorten(doc.RootElement.GetRawText())} instead of {{\"success\":true}}.", HttpStatusCode.OK)
+                    { Request = $"{method} {path}" };
             }
             finally
             {
-                // The body may hold a PIN or a code: do not leave it in memory longer than needed.
+                // The body may hold a PIN, a code or a verify token: do not leave it in memory longer than needed.
                 if (body != null) Array.Clear(body, 0, body.Length);
             }
         }

@@ -127,7 +127,7 @@ namespace WhatsappPhone.Api
             (133005, _) => "What to do: register with the number's current two-step PIN, or set a new one and register with that.",
             (133006, _) => "The number must be verified again: request a code (request_code), confirm it (verify_code), then register.",
             (133010, _) => "The number is not registered: register it first.",
-            (133016, _) => "Register and deregister are limited to 10 attempts per number in 72 hours, and the number is now blocked for up to 72 hours: do not retry.",
+            (133016, _) => $"Register and deregister are limited to {RegisterLimit.Calls} attempts per number in {RegisterLimit.WindowHours} hours, and the number is now blocked for up to {RegisterLimit.WindowHours} hours: do not retry.",
             _ => null,
         };
 

@@ -19,61 +19,56 @@ namespace WhatsappPhone.Api
         static readonly Regex Language = new Regex(@"^[a-z]{2,3}(_[A-Z]{2})?\z", RegexOptions.CultureInvariant);
         static readonly Regex LooksLikePhoneNumber = new Regex(@"^\s*\+|\d[\s\-().]+\d", RegexOptions.CultureInvariant);
 
-        /// <summary>A Graph object ID: 1 to 32 ASCII digits. <paramref name="what"/> names it in the message.</summary>
-        public static string RequireId(string? value, string what, string paramName)
+        /// <summary>A Graph object ID of the given kind: 1 to 32 ASCII digits.</summary>
+        public static string RequireId(string? value, IdKind kind, string paramName) => Require(value, CheckId(value, kind), paramName);
+
+        /// <summary>Why <paramref name="value"/> is not an ID of this kind, or null when it is one.</summary>
+        public static string? CheckId(string? value, IdKind kind)
         {
-            if (string.IsNullOrEmpty(value))
-                throw new ArgumentException($"A {what} is required; an empty value was given.", paramName);
+            var what = kind.Describe();
+            if (string.IsNullOrEmpty(value)) return $"A {what} is required; an empty value was given.";
             var id = value!;
-            if (IsAsciiDigits(id) && id.Length <= MaxIdLength) return id;
+            if (IsAsciiDigits(id) && id.Length <= MaxIdLength) return null;
             if (LooksLikePhoneNumber.IsMatch(id) && CountDigits(id) >= 6)
-                throw new ArgumentException(
-                    $"'{id}' looks like a phone number, but a {what} is needed (a numeric ID such as 107878721936019). " +
-                    "Find it with Get-WaPhoneNumber on the WhatsApp Business Account, or in WhatsApp Manager under Phone numbers.",
-                    paramName);
-            if (IsAsciiDigits(id))
-                throw new ArgumentException($"A {what} has at most {MaxIdLength} digits; the value given has {id.Length}.", paramName);
-            throw new ArgumentException(
-                $"A {what} is made of the digits 0-9 only (such as 107878721936019); '{Shorten(id)}' is not.", paramName);
+                return $"'{id}' looks like a phone number, but a {what} is needed (a numeric ID such as 107878721936019). " +
+                    "Find it with Get-WaPhoneNumber on the WhatsApp Business Account, or in WhatsApp Manager under Phone numbers.";
+            if (IsAsciiDigits(id)) return $"A {what} has at most {MaxIdLength} digits; the value given has {id.Length}.";
+            return $"A {what} is made of the digits 0-9 only (such as 107878721936019); '{Shorten(id)}' is not.";
         }
 
         /// <summary>The two-step verification PIN: exactly six ASCII digits, kept as a string so leading zeros survive.</summary>
-        public static void RequirePin(string? pin, string paramName)
-        {
-            if (pin == null || pin.Length == 0)
-                throw new ArgumentException("A PIN is required: six digits, such as '024680'.", paramName);
-            // The message never repeats the value: a PIN is a secret even when it is wrong.
-            if (pin.Length != 6)
-                throw new ArgumentException(
-                    $"The PIN must be exactly six digits; the value given has {pin.Length} characters. " +
-                    "Pass it as a quoted string so leading zeros survive ('024680', not 024680).", paramName);
-            if (!IsAsciiDigits(pin))
-                throw new ArgumentException("The PIN must be six ASCII digits 0-9, with no spaces, letters or other characters.", paramName);
-        }
+        public static void RequirePin(string? pin, string paramName) => Require(pin, CheckPin(pin), paramName);
+
+        /// <summary>Why <paramref name="pin"/> is not a PIN, or null. The message never repeats the value: a PIN is a secret even when it is wrong.</summary>
+        public static string? CheckPin(string? pin) =>
+            pin == null || pin.Length == 0 ? "A PIN is required: six digits, such as '024680'."
+            : pin.Length != 6 ? $"The PIN must be exactly six digits; the value given has {pin.Length} characters. " +
+                "Pass it as a quoted string so leading zeros survive ('024680', not 024680)."
+            : !IsAsciiDigits(pin) ? "The PIN must be six ASCII digits 0-9, with no spaces, letters or other characters."
+            : null;
 
         /// <summary>
         /// The code from request_code: exactly six ASCII digits, as a string, like the PIN: a code typed
         /// without quotes (-Code 012345) reaches the cmdlet as the number 12345, and is refused rather
         /// than sent without its zero. The message never repeats it.
         /// </summary>
-        public static void RequireVerificationCode(string? code, string paramName)
-        {
-            if (code == null || code.Length == 0)
-                throw new ArgumentException("A verification code is required: the six digits sent by SMS or voice call.", paramName);
-            if (code.Length != 6)
-                throw new ArgumentException(
-                    $"The verification code is exactly six digits; the value given has {code.Length} characters. " +
-                    "Pass it as a quoted string so leading zeros survive ('098765', not 098765).", paramName);
-            if (!IsAsciiDigits(code))
-                throw new ArgumentException("The verification code is the six digits sent by SMS or voice call, with no spaces or other characters.", paramName);
-        }
+        public static void RequireVerificationCode(string? code, string paramName) => Require(code, CheckVerificationCode(code), paramName);
+
+        /// <summary>Why <paramref name="code"/> is not a verification code, or null.</summary>
+        public static string? CheckVerificationCode(string? code) =>
+            code == null || code.Length == 0 ? "A verification code is required: the six digits sent by SMS or voice call."
+            : code.Length != 6 ? $"The verification code is exactly six digits; the value given has {code.Length} characters. " +
+                "Pass it as a quoted string so leading zeros survive ('098765', not 098765)."
+            : !IsAsciiDigits(code) ? "The verification code is the six digits sent by SMS or voice call, with no spaces or other characters."
+            : null;
 
         /// <summary>A language code such as en_US or pt_BR for request_code.</summary>
-        public static string RequireLanguage(string? language, string paramName)
-        {
-            if (language != null && Language.IsMatch(language)) return language;
-            throw new ArgumentException($"'{language}' is not a language code; give one such as en_US, es_ES or pt_BR.", paramName);
-        }
+        public static string RequireLanguage(string? language, string paramName) => Require(language, CheckLanguage(language), paramName);
+
+        public static string? CheckLanguage(string? language) =>
+            language != null && Language.IsMatch(language) ? null : $"'{language}' is not a language code; give one such as en_US, es_ES or pt_BR.";
+
+        static string Require(string? value, string? problem, string paramName) => problem == null ? value! : throw new ArgumentException(problem, paramName);
 
         public static string RequireApiVersion(string? version, string paramName)
         {

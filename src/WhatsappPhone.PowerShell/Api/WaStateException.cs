@@ -8,6 +8,7 @@ namespace WhatsappPhone.Api
     /// </summary>
     public sealed class WaStateException : InvalidOperationException
     {
+        /// <summary>A refusal before anything was sent, with its FullyQualifiedErrorId.</summary>
         public WaStateException(string message, string errorId) : base(message) => ErrorId = errorId;
 
         /// <summary>The FullyQualifiedErrorId of the error record, such as WaDisplayNameInReview.</summary>

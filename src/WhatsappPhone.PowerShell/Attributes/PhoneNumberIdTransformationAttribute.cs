@@ -26,6 +26,7 @@ namespace WhatsappPhone.Cmdlets
         /// </summary>
         public bool AccountObjectsBindElsewhere { get; set; }
 
+        /// <inheritdoc/>
         public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {
             var value = inputData is PSObject pso ? pso.BaseObject : inputData;

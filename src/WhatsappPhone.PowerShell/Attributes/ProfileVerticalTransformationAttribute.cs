@@ -10,6 +10,7 @@ namespace WhatsappPhone.Cmdlets
     /// </summary>
     public sealed class ProfileVerticalTransformationAttribute : ArgumentTransformationAttribute
     {
+        /// <inheritdoc/>
         public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {
             var value = inputData is PSObject pso ? pso.BaseObject : inputData;

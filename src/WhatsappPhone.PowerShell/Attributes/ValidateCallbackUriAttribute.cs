@@ -7,6 +7,7 @@ namespace WhatsappPhone.Cmdlets
     /// <summary>A webhook callback: https, or http to this machine only (the emulator, local tests). Checked at binding, before any request.</summary>
     public sealed class ValidateCallbackUriAttribute : ValidateArgumentsAttribute
     {
+        /// <inheritdoc/>
         protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
         {
             var value = arguments is PSObject pso ? pso.BaseObject : arguments;

@@ -8,21 +8,17 @@ namespace WhatsappPhone.Cmdlets
     /// <summary>Checks Graph IDs at binding time, so a bad ID never reaches a request.</summary>
     public sealed class ValidateGraphIdAttribute : ValidateEnumeratedArgumentsAttribute
     {
-        readonly string what;
+        readonly IdKind kind;
 
-        public ValidateGraphIdAttribute(string what) => this.what = what;
+        /// <param name="kind">Which ID the parameter takes; the message names it.</param>
+        public ValidateGraphIdAttribute(IdKind kind) => this.kind = kind;
 
+        /// <inheritdoc/>
         protected override void ValidateElement(object element)
         {
             var value = element is PSObject pso ? pso.BaseObject : element;
-            try
-            {
-                GraphInput.RequireId(value as string ?? Convert.ToString(value, CultureInfo.InvariantCulture), what, "");
-            }
-            catch (ArgumentException ex)
-            {
-                throw new ValidationMetadataException(ex.Message.Split(new[] { Environment.NewLine }, StringSplitOptions.None)[0]);
-            }
+            if (GraphInput.CheckId(value as string ?? Convert.ToString(value, CultureInfo.InvariantCulture), kind) is { } problem)
+                throw new ValidationMetadataException(problem);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 using System.Security;
 using WhatsappPhone.Api;
@@ -8,17 +7,12 @@ namespace WhatsappPhone.Cmdlets
     /// <summary>The two-step PIN: six ASCII digits. The message never contains the value.</summary>
     public sealed class ValidatePinAttribute : ValidateArgumentsAttribute
     {
+        /// <inheritdoc/>
         protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
         {
-            if (arguments is not SecureString pin) throw new ValidationMetadataException("A PIN is required: six digits, such as '024680'.");
-            try
-            {
-                Secrets.WithRevealed(pin, p => GraphInput.RequirePin(p, ""));
-            }
-            catch (ArgumentException ex)
-            {
-                throw new ValidationMetadataException(ex.Message.Split(new[] { Environment.NewLine }, StringSplitOptions.None)[0]);
-            }
+            string? problem = GraphInput.CheckPin(null);
+            if (arguments is SecureString pin) Secrets.WithRevealed(pin, p => problem = GraphInput.CheckPin(p));
+            if (problem != null) throw new ValidationMetadataException(problem);
         }
     }
 }

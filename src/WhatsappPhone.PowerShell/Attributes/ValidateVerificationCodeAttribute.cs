@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 using System.Security;
 using WhatsappPhone.Api;
@@ -8,17 +7,12 @@ namespace WhatsappPhone.Cmdlets
     /// <summary>A verification code: ASCII digits. The message never contains the value.</summary>
     public sealed class ValidateVerificationCodeAttribute : ValidateArgumentsAttribute
     {
+        /// <inheritdoc/>
         protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
         {
-            if (arguments is not SecureString code) throw new ValidationMetadataException("A verification code is required.");
-            try
-            {
-                Secrets.WithRevealed(code, c => GraphInput.RequireVerificationCode(c, ""));
-            }
-            catch (ArgumentException ex)
-            {
-                throw new ValidationMetadataException(ex.Message);
-            }
+            string? problem = GraphInput.CheckVerificationCode(null);
+            if (arguments is SecureString code) Secrets.WithRevealed(code, c => problem = GraphInput.CheckVerificationCode(c));
+            if (problem != null) throw new ValidationMetadataException(problem);
         }
     }
 }

@@ -13,6 +13,7 @@ namespace WhatsappPhone.Cmdlets
     /// </summary>
     public sealed class WebhookBodyTransformationAttribute : ArgumentTransformationAttribute
     {
+        /// <inheritdoc/>
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {
             var value = inputData is PSObject pso ? pso.BaseObject : inputData;
@@ -43,6 +44,7 @@ namespace WhatsappPhone.Cmdlets
     /// <summary>Binds a query as a dictionary: a hashtable, Azure Functions' $Request.Query, or a NameValueCollection.</summary>
     public sealed class WebhookQueryTransformationAttribute : ArgumentTransformationAttribute
     {
+        /// <inheritdoc/>
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {
             var value = inputData is PSObject pso ? pso.BaseObject : inputData;

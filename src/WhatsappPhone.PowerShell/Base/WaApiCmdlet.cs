@@ -1,21 +1,20 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Management.Automation.Host;
 using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
 using WhatsappPhone.Api;
 using WhatsappPhone.Api.Paging;
-using WhatsappPhone.Concurrency;
 using WhatsappPhone.Connection;
 
 namespace WhatsappPhone.Cmdlets
 {
     /// <summary>
-    /// The base of every cmdlet that calls the API: resolves the connection on first use, cancels
+    /// The base of every cmdlet that calls the API: resolves the connection when asked to, cancels
     /// in-flight requests on Ctrl+C, writes the client's trace as debug output on the pipeline
-    /// thread, and turns every failure into an ErrorRecord in one place.
+    /// thread, asks before a change, and turns every failure into an ErrorRecord in one place.
     /// </summary>
     public abstract class WaApiCmdlet : PSCmdlet, IDisposable
     {
@@ -28,33 +27,97 @@ namespace WhatsappPhone.Cmdlets
         [Parameter]
         public WaContext? Context { get; set; }
 
+        /// <summary>
+        /// Skips the confirmation prompt; -WhatIf and -Confirm still win. A cmdlet that offers it
+        /// declares <c>[Parameter] public override SwitchParameter Force { get; set; }</c>.
+        /// </summary>
+        public virtual SwitchParameter Force { get; set; }
+
+        /// <summary>Cancelled by Ctrl+C (StopProcessing).</summary>
         protected CancellationToken Cancellation => stopping.Token;
 
-        /// <summary>The resolved connection, read when first needed, so -WhatIf works without one.</summary>
-        private protected GraphSettings Settings
+        /// <summary>
+        /// Resolves the connection (-Context, Connect-WaAccount, the environment) once, and makes
+        /// <see cref="Client"/> usable. Called when a request is about to be sent, so -WhatIf needs no
+        /// connection; none or a bad setting is a terminating error.
+        /// </summary>
+        private protected GraphSettings ResolveSettings()
         {
-            get
+            if (settings != null) return settings;
+            try
             {
-                if (settings != null) return settings;
-                try
-                {
-                    settings = ConnectionResolver.Resolve(Context);
-                }
-                catch (WaConnectionException ex)
-                {
-                    ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId,
-                        ex.ErrorId == "WaNotConnected" ? ErrorCategory.AuthenticationError : ErrorCategory.InvalidArgument, null));
-                }
-                return settings!;
+                settings = ConnectionResolver.Resolve(Context);
+            }
+            catch (WaConnectionException ex)
+            {
+                ThrowTerminatingError(ConnectionError(ex));
+            }
+            client = new GraphClient(settings!, null, log);
+            return settings!;
+        }
+
+        /// <summary>The account to list when none is given: the connection's, else WHATSAPP_BUSINESS_ID; none is a terminating error.</summary>
+        private protected string ResolveBusinessAccountId()
+        {
+            try
+            {
+                return ConnectionResolver.ResolveBusinessAccountId(Context);
+            }
+            catch (WaConnectionException ex)
+            {
+                ThrowTerminatingError(ConnectionError(ex));
+                throw;
             }
         }
 
-        private protected GraphClient Client => client ??= new GraphClient(Settings, null, log);
+        /// <summary>The client of the resolved connection; <see cref="ResolveSettings"/> comes first.</summary>
+        private protected GraphClient Client => client ?? throw new InvalidOperationException($"{GetType().Name} used the client before ResolveSettings().");
 
+        /// <summary>The one mapping of a connection problem: not connected is an authentication error, a bad setting an invalid argument.</summary>
+        static ErrorRecord ConnectionError(WaConnectionException ex) =>
+            new ErrorRecord(ex, ex.ErrorId, ex.ErrorId == "WaNotConnected" ? ErrorCategory.AuthenticationError : ErrorCategory.InvalidArgument, null);
+
+        /// <summary>
+        /// ShouldProcess for a change, or yes with -Force (unless -WhatIf or -Confirm is given). Where
+        /// the host cannot ask (a runbook, pwsh -NonInteractive), a terminating error that says how
+        /// to proceed instead of the host's bare "NonInteractive mode" one. Nothing is sent either way.
+        /// </summary>
+        /// <param name="target">What changes, as the prompt names it, such as "phone number 107878721936019".</param>
+        /// <param name="action">The change, such as "Register with the WhatsApp Cloud API".</param>
+        /// <param name="targetObject">The ID, as the error's TargetObject.</param>
+        protected bool ShouldChange(string target, string action, object? targetObject = null)
+        {
+            if (Force && !Requested("WhatIf") && !Requested("Confirm"))
+            {
+                WriteVerbose($"Performing the operation \"{action}\" on target \"{target}\" (-Force: not asking for confirmation).");
+                return true;
+            }
+            try
+            {
+                return ShouldProcess(target, action);
+            }
+            catch (Exception ex) when (ex is PSInvalidOperationException || ex is HostException)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new InvalidOperationException($"{MyInvocation.MyCommand.Name} asks for confirmation before it changes {target}, and this host cannot ask. " +
+                        "Nothing was sent. In a runbook pass -Confirm:$false (or -Force where the cmdlet has it); -WhatIf shows what would change.", ex),
+                    "WaConfirmationNotPossible", ErrorCategory.InvalidOperation, targetObject));
+                return false;
+            }
+        }
+
+        /// <summary>-WhatIf or -Confirm given, or (for WhatIf) set by preference: -Force must not override either.</summary>
+        bool Requested(string name) =>
+            MyInvocation.BoundParameters.TryGetValue(name, out var value) ? LanguagePrimitives.IsTrue(value)
+            : name == "WhatIf" && LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
+        /// <inheritdoc/>
         protected override void StopProcessing() => stopping.Cancel();
 
+        /// <inheritdoc/>
         protected override void EndProcessing() => FlushLog();
 
+        /// <inheritdoc/>
         public void Dispose()
         {
             DisposeResources();
@@ -81,6 +144,7 @@ namespace WhatsappPhone.Cmdlets
             }
         }
 
+        /// <summary>Waits for a request that returns nothing, as <see cref="Wait{T}(Task{T})"/> does.</summary>
         protected void Wait(Task task) => Wait(Completion(task));
 
         static async Task<bool> Completion(Task task)
@@ -108,6 +172,8 @@ namespace WhatsappPhone.Cmdlets
         /// Runs one unit of work for <paramref name="target"/>; a failure becomes a non-terminating
         /// error so the rest of the pipeline still runs.
         /// </summary>
+        /// <param name="target">The ID the work is for: the error's TargetObject.</param>
+        /// <param name="action">The work.</param>
         /// <param name="progress">Says how far the work got, added to the error's message (a listing's count so far).</param>
         protected bool TryRun(object? target, Action action, Func<string>? progress = null)
         {
@@ -153,58 +219,6 @@ namespace WhatsappPhone.Cmdlets
 
         /// <summary>Receives the client's log from background work; written out on the pipeline thread.</summary>
         private protected IGraphLog Log => log;
-
-        /// <summary>
-        /// How many requests run at once when many numbers or accounts are asked for. Graph limits
-        /// management calls per hour (per app and account: 200, or 5,000 for an account with a
-        /// registered number), not how many are in flight, so running 32 at once sends no more calls,
-        /// only sooner: 400 numbers at 25 ms a request take about 0.4 s instead of 12 s sequentially.
-        /// Near a limit the transport paces requests per account whatever this is (UsageThrottle).
-        /// </summary>
-        public const int DefaultThrottleLimit = 32;
-
-        /// <summary>
-        /// Writes what a fan-out produced, in input order, on the pipeline thread; each failure
-        /// becomes a non-terminating error with <paramref name="progress"/> saying how far it got.
-        /// </summary>
-        internal void Drain<T>(OrderedFanOut<T> fanOut, int keep, Func<object, T, bool> write, Func<object, string>? progress = null)
-        {
-            try
-            {
-                fanOut.Drain(keep, (target, item) =>
-                {
-                    FlushLog();
-                    return write(target, item);
-                }, (target, ex) =>
-                {
-                    FlushLog();
-                    WriteFailure(target, ex, progress?.Invoke(target));
-                }, Cancellation);
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                fanOut.Stop();
-                throw new PipelineStoppedException();
-            }
-            catch (PipelineStoppedException)
-            {
-                // Select-Object -First has what it needs: nothing more is fetched.
-                fanOut.Stop();
-                throw;
-            }
-            FlushLog();
-        }
-
-        /// <summary>Progress for long work, only where a person watches: an interactive console host.</summary>
-        protected void Progress(int activityId, string activity, string status, bool completed = false)
-        {
-            if (!Interactive) return;
-            WriteProgress(new ProgressRecord(activityId, activity, status) { RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing });
-        }
-
-        bool Interactive => interactive ??= Host?.Name == "ConsoleHost" && Environment.UserInteractive && !Console.IsOutputRedirected
-            && Array.FindIndex(Environment.GetCommandLineArgs(), a => a.StartsWith("-noni", StringComparison.OrdinalIgnoreCase)) < 0;
-        bool? interactive;
 
         /// <summary>Writes what the client logged; only the pipeline thread may write to PowerShell's streams.</summary>
         protected void FlushLog()

@@ -1,7 +1,6 @@
 using System;
 using System.Management.Automation;
 using System.Net;
-using System.Management.Automation.Host;
 using System.Threading.Tasks;
 using WhatsappPhone.Api;
 using WhatsappPhone.Models;
@@ -10,7 +9,7 @@ namespace WhatsappPhone.Cmdlets
 {
     /// <summary>
     /// The base of cmdlets that change one number (register, deregister, request or confirm a code,
-    /// set the PIN): the ID from the pipeline, ShouldProcess, one error per failing number, -PassThru.
+    /// set the PIN): the ID from the pipeline, ShouldChange, one error per failing number, -PassThru.
     /// </summary>
     public abstract class WaPhoneNumberActionCmdlet : WaApiCmdlet
     {
@@ -18,7 +17,7 @@ namespace WhatsappPhone.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
         [PhoneNumberIdTransformation]
-        [ValidateGraphId("phone-number ID")]
+        [ValidateGraphId(IdKind.PhoneNumber)]
         [ArgumentCompleter(typeof(PhoneNumberIdCompleter))]
         public string PhoneNumberId { get; set; } = "";
 
@@ -26,16 +25,20 @@ namespace WhatsappPhone.Cmdlets
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>The number as prompts and messages name it.</summary>
         protected string Target => $"phone number {PhoneNumberId}";
 
+        /// <summary>ShouldChange for this number: the prompt names it, an error targets its ID.</summary>
+        protected bool ShouldChange(string action) => ShouldChange(Target, action, PhoneNumberId);
+
         /// <summary>
-        /// Asks ShouldProcess (unless <paramref name="confirmed"/> already decided), sends the change,
-        /// and writes the number back with -PassThru.
+        /// Sends a change already agreed to (<see cref="ShouldChange(string)"/>), and with -PassThru
+        /// writes the number as read back; a failure is a non-terminating error for this number.
         /// </summary>
-        protected void Act(string action, Func<string, Task> send, bool? confirmed = null)
+        protected void SendChange(string action, Func<string, Task> send)
         {
             var id = PhoneNumberId;
-            if (!(confirmed ?? Confirm(action))) return;
+            ResolveSettings();
             TryRun(id, () =>
             {
                 try
@@ -75,30 +78,14 @@ namespace WhatsappPhone.Cmdlets
         /// <summary>Graph answered a change with success but its answer was cut off or unreadable.</summary>
         internal const string ChangeOutcomeUnknown = "WaChangeOutcomeUnknown";
 
-        /// <summary>
-        /// ShouldProcess; where the host cannot ask (a runbook, pwsh -NonInteractive), an error that says
-        /// how to proceed instead of the host's bare "NonInteractive mode" one. Nothing is sent either way.
-        /// </summary>
-        protected bool Confirm(string action)
-        {
-            try
-            {
-                return ShouldProcess(Target, action);
-            }
-            catch (Exception ex) when (ex is PSInvalidOperationException || ex is HostException)
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new InvalidOperationException($"{MyInvocation.MyCommand.Name} asks for confirmation before it changes {Target}, and this host cannot ask. " +
-                        "Nothing was sent. In a runbook pass -Confirm:$false (or -Force where the cmdlet has it); -WhatIf shows what would change.", ex),
-                    "WaConfirmationNotPossible", ErrorCategory.InvalidOperation, PhoneNumberId));
-                return false;
-            }
-        }
-
         /// <summary>What -PassThru writes after the change: the number, unless the change is about something else of it.</summary>
         protected virtual object PassThruObject(string id) => ReadBack(id);
 
-        protected PhoneNumber ReadBack(string id) =>
-            Wait(Client.GetPhoneNumberAsync(id, PhoneNumberJson.FieldsFor(Settings.MajorVersion), null, Cancellation));
+        /// <summary>The number as Graph has it now, with the default fields.</summary>
+        protected PhoneNumber ReadBack(string id)
+        {
+            var fields = PhoneNumberJson.FieldsFor(ResolveSettings().MajorVersion);
+            return Wait(Client.GetPhoneNumberAsync(id, fields, null, Cancellation));
+        }
     }
 }

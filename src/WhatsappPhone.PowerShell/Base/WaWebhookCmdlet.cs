@@ -34,7 +34,11 @@ namespace WhatsappPhone.Cmdlets
 
         void ResolveNumber(WebhookEvent ev)
         {
-            resolver ??= new PhoneNumberIdResolver(Client);
+            if (resolver == null)
+            {
+                ResolveSettings();
+                resolver = new PhoneNumberIdResolver(Client);
+            }
             var found = true;
             if (!TryRun(ev.BusinessAccountId, () => found = Wait(resolver.ResolveAsync(ev, Cancellation)),
                     () => "The events of this account are written without a resolved PhoneNumberId.")) return;

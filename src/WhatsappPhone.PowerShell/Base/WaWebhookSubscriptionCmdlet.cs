@@ -2,9 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Management.Automation.Host;
 using WhatsappPhone.Api;
-using WhatsappPhone.Connection;
 using WhatsappPhone.Models;
 
 namespace WhatsappPhone.Cmdlets
@@ -16,7 +14,9 @@ namespace WhatsappPhone.Cmdlets
     /// </summary>
     public abstract class WaWebhookSubscriptionCmdlet : WaApiCmdlet
     {
+        /// <summary>The parameter set of accounts by ID (or the connection's).</summary>
         protected const string ByIdSet = "ById";
+        /// <summary>The parameter set of accounts piped from Get-WaBusinessAccount.</summary>
         protected const string ByAccountObjectSet = "ByAccountObject";
 
         /// <summary>
@@ -26,7 +26,7 @@ namespace WhatsappPhone.Cmdlets
         [Parameter(ParameterSetName = ByIdSet, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("WabaId")]
         [ValidateNotNullOrEmpty]
-        [ValidateGraphId("WhatsApp Business Account ID")]
+        [ValidateGraphId(IdKind.BusinessAccount)]
         [ArgumentCompleter(typeof(BusinessAccountIdCompleter))]
         public string[]? BusinessAccountId { get; set; }
 
@@ -44,56 +44,23 @@ namespace WhatsappPhone.Cmdlets
         protected IReadOnlyList<string> Accounts()
         {
             // The token is the first thing a new user lacks: say so before asking for an account.
-            _ = Settings;
-            try
-            {
-                var accounts = ParameterSetName == ByAccountObjectSet
-                    ? BusinessAccount.Select(a => GraphInput.RequireId(a?.Id, "WhatsApp Business Account ID", nameof(BusinessAccount)))
-                    : BusinessAccountId ?? new[] { ConnectionResolver.ResolveBusinessAccountId(Context) };
-                return accounts.Where(handled.Add).ToArray();
-            }
-            catch (WaConnectionException ex)
-            {
-                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, null));
-            }
-            catch (ArgumentException ex)
-            {
-                WriteError(new ErrorRecord(ex, "WaInvalidArgument", ErrorCategory.InvalidArgument, null));
-            }
-            return Array.Empty<string>();
+            ResolveSettings();
+            if (ParameterSetName != ByAccountObjectSet)
+                return (BusinessAccountId ?? new[] { ResolveBusinessAccountId() }).Where(handled.Add).ToArray();
+            foreach (var account in BusinessAccount)
+                if (GraphInput.CheckId(account?.Id, IdKind.BusinessAccount) is { } problem)
+                {
+                    WriteError(new ErrorRecord(new ArgumentException(problem, nameof(BusinessAccount)), "WaInvalidArgument", ErrorCategory.InvalidArgument, null));
+                    return Array.Empty<string>();
+                }
+            return BusinessAccount.Select(a => a.Id).Where(handled.Add).ToArray();
         }
 
+        /// <summary>The account as prompts and messages name it.</summary>
         protected static string Target(string account) => $"WhatsApp Business Account {account}";
 
-        /// <summary>
-        /// ShouldProcess, or <paramref name="force"/> (which never overrides -WhatIf or -Confirm); where the
-        /// host cannot ask, an error that says how to proceed. Nothing is sent unless this is true.
-        /// </summary>
-        protected bool Confirm(string account, string action, bool force = false)
-        {
-            if (force && !Requested("WhatIf") && !Requested("Confirm"))
-            {
-                WriteVerbose($"Performing the operation \"{action}\" on target \"{Target(account)}\" (-Force: not asking for confirmation).");
-                return true;
-            }
-            try
-            {
-                return ShouldProcess(Target(account), action);
-            }
-            catch (Exception ex) when (ex is PSInvalidOperationException || ex is HostException)
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new InvalidOperationException($"{MyInvocation.MyCommand.Name} asks for confirmation before it changes {Target(account)}, and this host cannot ask. " +
-                        "Nothing was sent. In a runbook pass -Confirm:$false (or -Force where the cmdlet has it); -WhatIf shows what would change.", ex),
-                    "WaConfirmationNotPossible", ErrorCategory.InvalidOperation, account));
-                return false;
-            }
-        }
-
-        /// <summary>-WhatIf or -Confirm given, or (for WhatIf) set by preference.</summary>
-        bool Requested(string name) =>
-            MyInvocation.BoundParameters.TryGetValue(name, out var value) ? LanguagePrimitives.IsTrue(value)
-            : name == "WhatIf" && LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+        /// <summary>ShouldChange for an account: the prompt names it, an error targets its ID.</summary>
+        protected bool ShouldChange(string account, string action) => ShouldChange(Target(account), action, account);
 
         /// <summary>Writes the account's subscriptions; a verbose line when there is none (the account then receives no webhooks).</summary>
         protected void WriteSubscriptions(string account)

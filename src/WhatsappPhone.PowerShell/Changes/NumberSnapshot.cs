@@ -25,6 +25,7 @@ namespace WhatsappPhone.Changes
 
         readonly IReadOnlyDictionary<string, string?> values;
 
+        /// <param name="id">The phone-number ID.</param>
         /// <param name="values">Property name (any case) to its text; see <see cref="Text"/>.</param>
         public NumberSnapshot(string id, IReadOnlyDictionary<string, string?> values)
         {

@@ -35,18 +35,21 @@ namespace WhatsappPhone.Cmdlets
         readonly List<NumberSnapshot> current = new List<NumberSnapshot>();
         int currentEntries;
 
+        /// <inheritdoc/>
         protected override void BeginProcessing()
         {
             for (var i = 0; i < ReferenceObject.Length; i++)
                 if (Read(ReferenceObject[i], i, Reference) is { } n) reference.Add(n);
         }
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             foreach (var entry in DifferenceObject ?? Array.Empty<PSObject>())
                 if (entry != null && Read(entry, currentEntries++, Current) is { } n) current.Add(n);
         }
 
+        /// <inheritdoc/>
         protected override void EndProcessing()
         {
             var result = PhoneNumberComparison.Compare(reference, current);

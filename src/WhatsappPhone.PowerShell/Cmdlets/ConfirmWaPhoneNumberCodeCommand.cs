@@ -15,7 +15,11 @@ namespace WhatsappPhone.Cmdlets
         [ValidateVerificationCode]
         public SecureString Code { get; set; } = null!;
 
-        protected override void ProcessRecord() =>
-            Act("Confirm the verification code", id => Client.VerifyCodeAsync(id, Code, Cancellation));
+        /// <inheritdoc/>
+        protected override void ProcessRecord()
+        {
+            const string action = "Confirm the verification code";
+            if (ShouldChange(action)) SendChange(action, id => Client.VerifyCodeAsync(id, Code, Cancellation));
+        }
     }
 }

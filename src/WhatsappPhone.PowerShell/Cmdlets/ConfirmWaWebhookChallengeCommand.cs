@@ -14,8 +14,11 @@ namespace WhatsappPhone.Cmdlets
     [OutputType(typeof(string))]
     public sealed class ConfirmWaWebhookChallengeCommand : PSCmdlet
     {
+        /// <summary>The error ID when hub.verify_token is not the expected one.</summary>
         public const string VerifyTokenMismatchId = "WaWebhookVerifyTokenMismatch";
+        /// <summary>The error ID when hub.mode is not subscribe.</summary>
         public const string NotSubscribeId = "WaWebhookNotSubscribe";
+        /// <summary>The error ID when hub.challenge is missing.</summary>
         public const string ChallengeMissingId = "WaWebhookChallengeMissing";
 
         /// <summary>The GET's query: a hashtable, Azure Functions' $Request.Query or a NameValueCollection.</summary>
@@ -23,10 +26,12 @@ namespace WhatsappPhone.Cmdlets
         [WebhookQueryTransformation]
         public IDictionary Query { get; set; } = null!;
 
+        /// <summary>The verify token set on the webhook subscription, as a string or SecureString. Never shown.</summary>
         [Parameter(Mandatory = true)]
         [SecretTransformation]
         public SecureString VerifyToken { get; set; } = null!;
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             var outcome = WebhookChallenge.Check(Query, VerifyToken, out var challenge);

@@ -14,22 +14,27 @@ namespace WhatsappPhone.Cmdlets
     [OutputType(typeof(WaContext))]
     public sealed class ConnectWaAccountCommand : PSCmdlet
     {
+        /// <summary>The access token (a system-user token for runbooks), as a string or SecureString. Never shown.</summary>
         [Parameter(Mandatory = true, Position = 0)]
         [SecretTransformation]
         public SecureString AccessToken { get; set; } = null!;
 
+        /// <summary>The WhatsApp Business Account that commands use when none is given.</summary>
         [Parameter]
         [Alias("BusinessId", "WabaId")]
-        [ValidateGraphId("WhatsApp Business Account ID")]
+        [ValidateGraphId(IdKind.BusinessAccount)]
         [ArgumentCompleter(typeof(BusinessAccountIdCompleter))]
         public string? BusinessAccountId { get; set; }
 
+        /// <summary>The Graph API version, such as v25.0; default from WHATSAPP_API_VERSION, else the module's.</summary>
         [Parameter]
         public string? ApiVersion { get; set; }
 
+        /// <summary>The Graph API root; https, or http to this machine for the local emulator.</summary>
         [Parameter]
         public string? BaseUri { get; set; }
 
+        /// <summary>Seconds one request may take before it fails as a timeout.</summary>
         [Parameter]
         [ValidateRange(1, 3600)]
         public int? TimeoutSec { get; set; }
@@ -50,9 +55,10 @@ namespace WhatsappPhone.Cmdlets
 
         /// <summary>The Meta app the token belongs to; Set-WaBusinessProfile -ProfilePicturePath uploads through it.</summary>
         [Parameter]
-        [ValidateGraphId("app ID")]
+        [ValidateGraphId(IdKind.App)]
         public string? AppId { get; set; }
 
+        /// <summary>Writes the connection (a WaContext) for -Context, such as in parallel runspaces.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
@@ -60,6 +66,7 @@ namespace WhatsappPhone.Cmdlets
         [Parameter]
         public SwitchParameter NoSessionUpdate { get; set; }
 
+        /// <inheritdoc/>
         protected override void EndProcessing()
         {
             SecureString token = null!;

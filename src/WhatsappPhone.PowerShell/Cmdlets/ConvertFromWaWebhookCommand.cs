@@ -26,10 +26,12 @@ namespace WhatsappPhone.Cmdlets
         [AllowEmptyString]
         public string? Signature { get; set; }
 
+        /// <summary>The app secret the signature is checked with, as a string or SecureString. Never shown.</summary>
         [Parameter(Mandatory = true, ParameterSetName = SignedSet)]
         [SecretTransformation]
         public SecureString AppSecret { get; set; } = null!;
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             try

@@ -8,6 +8,7 @@ namespace WhatsappPhone.Cmdlets
     [OutputType(typeof(void))]
     public sealed class DisconnectWaAccountCommand : PSCmdlet
     {
+        /// <inheritdoc/>
         protected override void EndProcessing() => ConnectionResolver.CurrentContext = null;
     }
 }

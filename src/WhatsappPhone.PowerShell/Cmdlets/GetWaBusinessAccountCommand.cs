@@ -15,13 +15,13 @@ namespace WhatsappPhone.Cmdlets
         /// <summary>The business portfolio (Meta Business Manager) ID.</summary>
         [Parameter(ParameterSetName = PortfolioSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("PortfolioId")]
-        [ValidateGraphId("business portfolio ID")]
+        [ValidateGraphId(IdKind.BusinessPortfolio)]
         public string[] BusinessId { get; set; } = System.Array.Empty<string>();
 
         /// <summary>Accounts by their own ID (GET /{waba}), with review, verification, ownership and health.</summary>
         [Parameter(ParameterSetName = ByIdSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("WabaId")]
-        [ValidateGraphId("WhatsApp Business Account ID")]
+        [ValidateGraphId(IdKind.BusinessAccount)]
         [ArgumentCompleter(typeof(BusinessAccountIdCompleter))]
         public string[] BusinessAccountId { get; set; } = System.Array.Empty<string>();
 
@@ -30,8 +30,10 @@ namespace WhatsappPhone.Cmdlets
         [ValidateSet("All", "Owned", "Client")]
         public string Ownership { get; set; } = "All";
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
+            ResolveSettings();
             if (ParameterSetName == ByIdSet)
             {
                 foreach (var id in BusinessAccountId)

@@ -1,12 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
-using System.Text;
 using WhatsappPhone.Api;
 using WhatsappPhone.Api.Paging;
-using WhatsappPhone.Connection;
 using WhatsappPhone.Models;
 
 namespace WhatsappPhone.Cmdlets
@@ -24,7 +21,7 @@ namespace WhatsappPhone.Cmdlets
         [Parameter(ParameterSetName = ListSet, Position = 0)]
         [Alias("BusinessId", "WabaId")]
         [ValidateNotNullOrEmpty]
-        [ValidateGraphId("WhatsApp Business Account ID")]
+        [ValidateGraphId(IdKind.BusinessAccount)]
         [ArgumentCompleter(typeof(BusinessAccountIdCompleter))]
         public string[]? BusinessAccountId { get; set; }
 
@@ -33,11 +30,12 @@ namespace WhatsappPhone.Cmdlets
         [ValidateNotNullOrEmpty]
         public BusinessAccount[] BusinessAccount { get; set; } = Array.Empty<BusinessAccount>();
 
+        /// <summary>Phone-number IDs to read; a piped PhoneNumber binds by its Id.</summary>
         [Parameter(ParameterSetName = ByIdSet, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
         [ValidateNotNullOrEmpty]
         [PhoneNumberIdTransformation(AccountObjectsBindElsewhere = true)]
-        [ValidateGraphId("phone-number ID")]
+        [ValidateGraphId(IdKind.PhoneNumber)]
         [ArgumentCompleter(typeof(PhoneNumberIdCompleter))]
         public string[] PhoneNumberId { get; set; } = Array.Empty<string>();
 
@@ -47,125 +45,98 @@ namespace WhatsappPhone.Cmdlets
         [ArgumentCompleter(typeof(PhoneNumberFieldCompleter))]
         public string[]? Property { get; set; }
 
-        IReadOnlyList<string>? fields;
+        IReadOnlyList<string> fields = Array.Empty<string>();
         HashSet<string>? extraFields;
-        ulong skipped, written;
+        PagingWindow window = null!;
+        readonly HashSet<NumberSource> countedAccounts = new HashSet<NumberSource>();
 
-        /// <summary>The default fields of the connection's API version, plus -Property.</summary>
-        IReadOnlyList<string> Fields => fields ??= PhoneNumberJson.FieldsFor(Settings.MajorVersion, Property);
+        /// <inheritdoc/>
+        protected override bool Enough => window.Done;
 
+        /// <inheritdoc/>
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            if (Property != null)
-            {
-                foreach (var name in Property)
-                    if (!IsFieldName(name))
-                        ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{name}' is not a Graph field name (letters, digits and _ only, such as is_on_biz_app)."),
-                            "WaInvalidProperty", ErrorCategory.InvalidArgument, name));
-                extraFields = new HashSet<string>(Property.Select(p => p.Trim()), StringComparer.Ordinal);
-            }
+            window = new PagingWindow(PagingParameters.First, PagingParameters.Skip);
+            if (Property == null) return;
+            foreach (var name in Property)
+                if (!AdditionalFields.IsFieldName(name))
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{name}' is not a Graph field name (letters, digits and _ only, such as is_on_biz_app)."),
+                        "WaInvalidProperty", ErrorCategory.InvalidArgument, name));
+            extraFields = new HashSet<string>(Property.Select(p => p.Trim()), StringComparer.Ordinal);
         }
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            if (ParameterSetName == ByIdSet)
-            {
-                foreach (var id in PhoneNumberId)
-                    if (!Done) AddNumber(id, Fields, extraFields);
-                WriteArrived(all: false, WritePage);
-                return;
-            }
-
             // The token is the first thing a new user lacks: say so before asking for an account.
-            _ = Settings;
-            string[] accounts;
-            try
+            var settings = ResolveSettings();
+            if (fields.Count == 0) fields = PhoneNumberJson.FieldsFor(settings.MajorVersion, Property);
+            switch (ParameterSetName)
             {
-                accounts = ParameterSetName == ByAccountObjectSet
-                    ? BusinessAccount.Select(a => GraphInput.RequireId(a.Id, "WhatsApp Business Account ID", nameof(BusinessAccount))).ToArray()
-                    : BusinessAccountId ?? new[] { ConnectionResolver.ResolveBusinessAccountId(Context) };
+                case ByIdSet:
+                    ReadNumbers();
+                    break;
+                case ByAccountObjectSet:
+                    ListPipedAccounts();
+                    break;
+                default:
+                    ListAccounts(BusinessAccountId ?? new[] { ResolveBusinessAccountId() }, waitForAll: true);
+                    break;
             }
-            catch (WaConnectionException ex)
-            {
-                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, null));
-                return;
-            }
-            catch (ArgumentException ex)
-            {
-                WriteError(new ErrorRecord(ex, "WaInvalidArgument", ErrorCategory.InvalidArgument, null));
-                return;
-            }
-            foreach (var account in accounts)
-                if (!Done) AddAccount(account, Fields, PageSize(), PagingParameters.IncludeTotalCount, extraFields, Needed());
-            WriteArrived(all: ParameterSetName == ListSet, WritePage);
         }
 
+        /// <inheritdoc/>
         protected override void EndProcessing()
         {
             WriteArrived(all: true, WritePage);
             base.EndProcessing();
         }
 
-        /// <summary>Writes a page as -Skip and -First allow; -1 once -First is reached, to stop reading.</summary>
-        int WritePage(object target, Page<PhoneNumber> page)
+        /// <summary>Numbers by ID, read concurrently; written as they arrive, in input order.</summary>
+        void ReadNumbers()
         {
-            if (PagingParameters.IncludeTotalCount && ParameterSetName != ByIdSet && countedAccounts.Add(target))
+            foreach (var id in PhoneNumberId)
+                if (!window.Done) AddNumber(id, fields, extraFields);
+            WriteArrived(all: false, WritePage);
+        }
+
+        /// <summary>Accounts piped from Get-WaBusinessAccount; an object without a usable ID is a non-terminating error.</summary>
+        void ListPipedAccounts()
+        {
+            var ids = new List<string>();
+            foreach (var account in BusinessAccount)
+            {
+                if (GraphInput.CheckId(account.Id, IdKind.BusinessAccount) is { } problem)
+                {
+                    WriteError(new ErrorRecord(new ArgumentException(problem, nameof(BusinessAccount)), "WaInvalidArgument", ErrorCategory.InvalidArgument, null));
+                    return;
+                }
+                ids.Add(account.Id);
+            }
+            ListAccounts(ids, waitForAll: false);
+        }
+
+        /// <summary>Every page of each account, until -First is reached.</summary>
+        void ListAccounts(IEnumerable<string> accounts, bool waitForAll)
+        {
+            foreach (var account in accounts)
+                if (!window.Done) AddAccount(account, fields, window.PageSize(GraphClient.MaxPageSize), PagingParameters.IncludeTotalCount, extraFields, window.Needed);
+            WriteArrived(all: waitForAll, WritePage);
+        }
+
+        /// <summary>Writes a page as -Skip and -First allow, after the account's total with -IncludeTotalCount.</summary>
+        int WritePage(NumberSource source, Page<PhoneNumber> page)
+        {
+            if (PagingParameters.IncludeTotalCount && source.IsAccount && countedAccounts.Add(source))
                 WriteObject(PagingParameters.NewTotalCount(page.TotalCount is long t ? (ulong)t : 0, page.TotalCount.HasValue ? 1.0 : 0.0));
-            var before = written;
-            foreach (var number in page.Items)
+            var written = 0;
+            foreach (var number in window.Take(page.Items))
             {
-                if (Done) break;
-                if (skipped < PagingParameters.Skip) { skipped++; continue; }
-                Emit(number);
+                WriteObject(AdditionalFields.Project(number));
+                written++;
             }
-            return Done ? -1 : (int)(written - before);
-        }
-
-        readonly HashSet<object> countedAccounts = new HashSet<object>();
-
-        bool Done => written >= PagingParameters.First;
-
-        /// <summary>How many more numbers -First and -Skip can use; an account's listing stops reading there.</summary>
-        ulong Needed()
-        {
-            var wanted = PagingParameters.First - written;
-            var toSkip = PagingParameters.Skip - skipped;
-            return wanted > ulong.MaxValue - toSkip ? ulong.MaxValue : wanted + toSkip;
-        }
-
-        /// <summary>Full pages, unless -First (plus what -Skip still drops) needs fewer numbers than a page holds.</summary>
-        int PageSize()
-        {
-            var wanted = PagingParameters.First - written;
-            var toSkip = PagingParameters.Skip - skipped;
-            return wanted >= GraphClient.MaxPageSize || toSkip >= GraphClient.MaxPageSize
-                ? GraphClient.MaxPageSize
-                : (int)Math.Min(GraphClient.MaxPageSize, Math.Max(1, wanted + toSkip));
-        }
-
-        void Emit(PhoneNumber number)
-        {
-            written++;
-            if (number.AdditionalFields == null)
-            {
-                WriteObject(number);
-                return;
-            }
-            var wrapped = PSObject.AsPSObject(number);
-            foreach (var pair in number.AdditionalFields)
-                wrapped.Properties.Add(new PSNoteProperty(PascalCase(pair.Key), pair.Value));
-            WriteObject(wrapped);
-        }
-
-        static bool IsFieldName(string name) => name.Trim().Length > 0 && name.Trim().All(c => c == '_' || (c < 128 && char.IsLetterOrDigit(c)));
-
-        static string PascalCase(string field)
-        {
-            var sb = new StringBuilder(field.Length);
-            foreach (var part in field.Split('_'))
-                if (part.Length > 0) sb.Append(char.ToUpperInvariant(part[0])).Append(part.Substring(1));
-            return sb.ToString();
+            return written;
         }
     }
 }

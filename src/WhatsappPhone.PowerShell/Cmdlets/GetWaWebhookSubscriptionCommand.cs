@@ -8,6 +8,7 @@ namespace WhatsappPhone.Cmdlets
     [OutputType(typeof(WebhookSubscription))]
     public sealed class GetWaWebhookSubscriptionCommand : WaWebhookSubscriptionCmdlet
     {
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             foreach (var account in Accounts())

@@ -16,7 +16,7 @@ namespace WhatsappPhone.Cmdlets
         /// <summary>The account the number is added to. Not bound from the pipeline: a piped number's own account is the migration's source.</summary>
         [Parameter(Mandatory = true)]
         [Alias("WabaId")]
-        [ValidateGraphId("WhatsApp Business Account ID")]
+        [ValidateGraphId(IdKind.BusinessAccount)]
         [ArgumentCompleter(typeof(BusinessAccountIdCompleter))]
         public string BusinessAccountId { get; set; } = "";
 
@@ -37,6 +37,7 @@ namespace WhatsappPhone.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public SwitchParameter Migrate { get; set; }
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             string cc, number, name;
@@ -56,12 +57,13 @@ namespace WhatsappPhone.Cmdlets
             var action = Migrate
                 ? "Migrate the phone number from the WhatsApp Business Account that has it now"
                 : $"Add the phone number with the display name '{name}' (it goes to review)";
-            if (!ShouldProcess(target, action)) return;
+            if (!ShouldChange(target, action, PhoneNumber)) return;
+            var settings = ResolveSettings();
             TryRun(PhoneNumber, () =>
             {
                 var id = Wait(Client.AddPhoneNumberAsync(BusinessAccountId, cc, number, name, Migrate, Cancellation));
                 WriteVerbose($"Added +{cc} {number} as phone-number ID {id}; next: Request-WaPhoneNumberCode, Confirm-WaPhoneNumberCode, Register-WaPhoneNumber.");
-                var added = Wait(Client.GetPhoneNumberAsync(id, PhoneNumberJson.FieldsFor(Settings.MajorVersion), null, Cancellation));
+                var added = Wait(Client.GetPhoneNumberAsync(id, PhoneNumberJson.FieldsFor(settings.MajorVersion), null, Cancellation));
                 added.BusinessAccountId = BusinessAccountId;
                 WriteObject(added);
             });

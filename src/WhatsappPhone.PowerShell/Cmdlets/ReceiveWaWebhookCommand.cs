@@ -23,6 +23,7 @@ namespace WhatsappPhone.Cmdlets
         [ValidateNotNullOrEmpty]
         public string Prefix { get; set; } = "";
 
+        /// <summary>The app secret every POST's signature is checked with, as a string or SecureString. Never shown.</summary>
         [Parameter(Mandatory = true)]
         [SecretTransformation]
         public SecureString AppSecret { get; set; } = null!;
@@ -45,6 +46,7 @@ namespace WhatsappPhone.Cmdlets
         WebhookListener? listener;
         int written;
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             Uri prefix;
@@ -112,6 +114,7 @@ namespace WhatsappPhone.Cmdlets
             }
         }
 
+        /// <inheritdoc/>
         protected override void DisposeResources() => listener?.Dispose();
     }
 }

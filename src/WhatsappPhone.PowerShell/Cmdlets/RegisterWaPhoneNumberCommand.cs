@@ -27,42 +27,43 @@ namespace WhatsappPhone.Cmdlets
 
         /// <summary>
         /// Reads the number first and skips it when it is already CONNECTED on CLOUD_API, so a re-run spends none of the
-        /// 10-per-72-hours budget; a number whose approved display-name change waits for re-registration is not skipped.
+        /// register limit (<see cref="Api.RegisterLimit"/>); a number whose approved display-name change waits for re-registration is not skipped.
         /// </summary>
         [Parameter]
         public SwitchParameter SkipIfRegistered { get; set; }
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             var action = DataLocalizationRegion == null ? "Register with the WhatsApp Cloud API"
-                : Settings.MajorVersion >= GraphClient.FirstVersionWithStorageSettings
+                : ResolveSettings().MajorVersion >= GraphClient.FirstVersionWithStorageSettings
                     ? $"Turn local storage on in {DataLocalizationRegion} (settings), then register with the WhatsApp Cloud API"
                     : $"Register with the WhatsApp Cloud API, storing data in {DataLocalizationRegion}";
-            if (!SkipIfRegistered)
+            if (!ShouldChange(action)) return;
+            if (SkipIfRegistered)
             {
-                Act(action, Register);
-                return;
-            }
-            if (!Confirm(action)) return;
-            var id = PhoneNumberId;
-            PhoneNumber? current = null;
-            if (!TryRun(id, () => current = ReadBack(id))) return;
-            if (current!.Status == "CONNECTED" && current.PlatformType == "CLOUD_API")
-            {
-                if (!current.NameChangeAwaitingRegistration)
+                var id = PhoneNumberId;
+                PhoneNumber? current = null;
+                ResolveSettings();
+                if (!TryRun(id, () => current = ReadBack(id))) return;
+                if (current!.Status == "CONNECTED" && current.PlatformType == "CLOUD_API")
                 {
-                    WriteVerbose($"Skipped {Target}: already CONNECTED on CLOUD_API.");
-                    if (PassThru) WriteObject(current);
-                    return;
+                    if (!current.NameChangeAwaitingRegistration)
+                    {
+                        WriteVerbose($"Skipped {Target}: already CONNECTED on CLOUD_API.");
+                        if (PassThru) WriteObject(current);
+                        return;
+                    }
+                    WriteVerbose($"Not skipped: {Target} is registered, but its approved display name '{current.NewDisplayName}' shows only after it registers again.");
                 }
-                WriteVerbose($"Not skipped: {Target} is registered, but its approved display name '{current.NewDisplayName}' shows only after it registers again.");
             }
-            Act(action, Register, confirmed: true);
+            SendChange(action, Register);
         }
 
         async Task Register(string id)
         {
-            if (DataLocalizationRegion == null || Settings.MajorVersion < GraphClient.FirstVersionWithStorageSettings)
+            var settings = ResolveSettings();
+            if (DataLocalizationRegion == null || settings.MajorVersion < GraphClient.FirstVersionWithStorageSettings)
             {
                 await Client.RegisterAsync(id, Pin, DataLocalizationRegion, Cancellation).ConfigureAwait(false);
                 return;
@@ -75,9 +76,9 @@ namespace WhatsappPhone.Cmdlets
             }
             else
             {
-                await LocalStorage.RequireUnregisteredAsync(Client, Settings, id, Cancellation).ConfigureAwait(false);
+                await LocalStorage.RequireUnregisteredAsync(Client, settings, id, Cancellation).ConfigureAwait(false);
                 await Client.SetLocalStorageAsync(id, DataLocalizationRegion, Cancellation).ConfigureAwait(false);
-                Log.Verbose($"Turned local storage on in {DataLocalizationRegion} for {id} (API {Settings.ApiVersion}: through settings, before registering).");
+                Log.Verbose($"Turned local storage on in {DataLocalizationRegion} for {id} (API {settings.ApiVersion}: through settings, before registering).");
             }
             await Client.RegisterAsync(id, Pin, null, Cancellation).ConfigureAwait(false);
         }

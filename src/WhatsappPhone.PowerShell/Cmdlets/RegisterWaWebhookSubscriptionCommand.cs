@@ -30,6 +30,7 @@ namespace WhatsappPhone.Cmdlets
 
         Uri? callback;
 
+        /// <inheritdoc/>
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
@@ -40,6 +41,7 @@ namespace WhatsappPhone.Cmdlets
             if (OverrideCallbackUri != null) callback = WebhookInput.RequireCallbackUri(OverrideCallbackUri, nameof(OverrideCallbackUri));
         }
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             var action = callback == null
@@ -47,7 +49,7 @@ namespace WhatsappPhone.Cmdlets
                 : $"Subscribe this app to the account's webhooks, sending its message webhooks to {WebhookInput.ForDisplay(callback)} once Meta has verified it";
             foreach (var account in Accounts())
             {
-                if (!Confirm(account, action)) continue;
+                if (!ShouldChange(account, action)) continue;
                 TryRun(account, () =>
                 {
                     Wait(Client.SubscribeWebhooksAsync(account, callback, VerifyToken, Cancellation));

@@ -8,10 +8,14 @@ namespace WhatsappPhone.Cmdlets
     [OutputType(typeof(PhoneNumberWebhook))]
     public sealed class RemoveWaPhoneNumberWebhookCommand : WaPhoneNumberActionCmdlet
     {
-        protected override void ProcessRecord() =>
-            Act("Remove the number's webhook override (its message webhooks go to the account's override or the app's callback)",
-                id => Client.RemovePhoneNumberWebhookAsync(id, Cancellation));
+        /// <inheritdoc/>
+        protected override void ProcessRecord()
+        {
+            const string action = "Remove the number's webhook override (its message webhooks go to the account's override or the app's callback)";
+            if (ShouldChange(action)) SendChange(action, id => Client.RemovePhoneNumberWebhookAsync(id, Cancellation));
+        }
 
+        /// <inheritdoc/>
         protected override object PassThruObject(string id) => Wait(Client.GetPhoneNumberWebhookAsync(id, Cancellation));
     }
 }

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using WhatsappPhone.Api;
 using WhatsappPhone.Models;
 
 namespace WhatsappPhone.Cmdlets
@@ -9,17 +8,21 @@ namespace WhatsappPhone.Cmdlets
     [OutputType(typeof(PhoneNumber))]
     public sealed class RequestWaPhoneNumberCodeCommand : WaPhoneNumberActionCmdlet
     {
+        /// <summary>SMS or VOICE: how the code is sent. Required, since a call and a text reach different phones.</summary>
         [Parameter(Mandatory = true)]
         [ValidateSet("SMS", "VOICE")]
-        public string Method { get; set; } = "SMS";
+        public string Method { get; set; } = null!;
 
         /// <summary>The language of the message or call, such as en_US (the default), es_ES or pt_BR.</summary>
         [Parameter]
-        // \z: $ would let a trailing line break through; case-sensitive, as Graph's codes are (en_US, not EN_us).
-        [ValidatePattern(@"^[a-z]{2,3}(_[A-Z]{2})?\z", Options = System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+        [ValidateLanguage]
         public string Language { get; set; } = "en_US";
 
-        protected override void ProcessRecord() =>
-            Act($"Send a verification code by {Method}", id => Client.RequestCodeAsync(id, Method.ToUpperInvariant(), GraphInput.RequireLanguage(Language, nameof(Language)), Cancellation));
+        /// <inheritdoc/>
+        protected override void ProcessRecord()
+        {
+            var action = $"Send a verification code by {Method}";
+            if (ShouldChange(action)) SendChange(action, id => Client.RequestCodeAsync(id, Method.ToUpperInvariant(), Language, Cancellation));
+        }
     }
 }

@@ -21,19 +21,23 @@ namespace WhatsappPhone.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
         [PhoneNumberIdTransformation]
-        [ValidateGraphId("phone-number ID")]
+        [ValidateGraphId(IdKind.PhoneNumber)]
         [ArgumentCompleter(typeof(PhoneNumberIdCompleter))]
         public string[] PhoneNumberId { get; set; } = Array.Empty<string>();
 
+        /// <summary>The About text shown in the profile.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? About { get; set; }
 
+        /// <summary>The business's address.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? Address { get; set; }
 
+        /// <summary>The description of the business.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? Description { get; set; }
 
+        /// <summary>The contact email address.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? Email { get; set; }
 
@@ -44,6 +48,7 @@ namespace WhatsappPhone.Cmdlets
         [AllowNull]
         public string[]? Website { get; set; }
 
+        /// <summary>The industry, such as RETAIL; an empty string clears it.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ProfileVerticalTransformation]
         [AllowEmptyString]
@@ -59,7 +64,7 @@ namespace WhatsappPhone.Cmdlets
 
         /// <summary>The Meta app the token belongs to, for the picture upload; else the connection's, else WHATSAPP_APP_ID.</summary>
         [Parameter]
-        [ValidateGraphId("app ID")]
+        [ValidateGraphId(IdKind.App)]
         public string? AppId { get; set; }
 
         /// <summary>Reads each profile back after the change and writes it.</summary>
@@ -69,6 +74,7 @@ namespace WhatsappPhone.Cmdlets
         /// <summary>Handles of pictures already uploaded in this pipeline, by full path: one upload serves many numbers.</summary>
         readonly Dictionary<string, string> handles = new Dictionary<string, string>(StringComparer.Ordinal);
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             BusinessProfileUpdate update;
@@ -96,7 +102,8 @@ namespace WhatsappPhone.Cmdlets
             var fields = string.Join(", ", update.Names().Concat(picturePath != null ? new[] { "profile picture" } : Array.Empty<string>()));
             foreach (var number in PhoneNumberId)
             {
-                if (!ShouldProcess($"phone number {number}", $"Set the business profile: {fields}")) continue;
+                if (!ShouldChange($"phone number {number}", $"Set the business profile: {fields}", number)) continue;
+                ResolveSettings();
                 TryRun(number, () =>
                 {
                     if (picturePath != null)

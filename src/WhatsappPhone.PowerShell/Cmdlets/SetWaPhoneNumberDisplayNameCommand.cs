@@ -18,6 +18,7 @@ namespace WhatsappPhone.Cmdlets
         [Alias("NewDisplayName")]
         public string DisplayName { get; set; } = "";
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             string name;
@@ -30,7 +31,7 @@ namespace WhatsappPhone.Cmdlets
                 WriteError(new ErrorRecord(ex, "WaInvalidArgument", ErrorCategory.InvalidArgument, PhoneNumberId));
                 return;
             }
-            if (!Confirm($"Request the display name '{name}' (it goes to Meta's review)")) return;
+            if (!ShouldChange($"Request the display name '{name}' (it goes to Meta's review)")) return;
             var id = PhoneNumberId;
             TryRun(id, () =>
             {

@@ -15,7 +15,11 @@ namespace WhatsappPhone.Cmdlets
         [ValidatePin]
         public SecureString Pin { get; set; } = null!;
 
-        protected override void ProcessRecord() =>
-            Act("Set the two-step verification PIN", id => Client.SetPinAsync(id, Pin, Cancellation));
+        /// <inheritdoc/>
+        protected override void ProcessRecord()
+        {
+            const string action = "Set the two-step verification PIN";
+            if (ShouldChange(action)) SendChange(action, id => Client.SetPinAsync(id, Pin, Cancellation));
+        }
     }
 }

@@ -32,6 +32,7 @@ namespace WhatsappPhone.Cmdlets
         [Parameter(ParameterSetName = IdentityKeySet, Mandatory = true)]
         public bool IdentityKeyCheck { get; set; }
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             var id = PhoneNumberId;
@@ -39,18 +40,22 @@ namespace WhatsappPhone.Cmdlets
             if (ParameterSetName != IdentityKeySet)
             {
                 var region = DisableLocalStorage ? null : LocalStorageRegion;
-                if (!Confirm(region == null ? "Turn local storage off" : $"Turn local storage on in {region}")) return;
+                if (!ShouldChange(region == null ? "Turn local storage off" : $"Turn local storage on in {region}")) return;
+                ResolveSettings();
                 if (!TryRun(id, () => Wait(SetLocalStorage(id, region)))) return;
                 changed = true;
             }
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(IdentityKeyCheck)) && Confirm($"Turn the identity-key check {(IdentityKeyCheck ? "on" : "off")}"))
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(IdentityKeyCheck)) && ShouldChange($"Turn the identity-key check {(IdentityKeyCheck ? "on" : "off")}"))
+            {
+                ResolveSettings();
                 changed |= TryRun(id, () => Wait(Client.SetIdentityKeyCheckAsync(id, IdentityKeyCheck, Cancellation)));
+            }
             if (changed && PassThru) TryRun(id, () => WriteObject(Wait(Client.GetSettingsAsync(id, Cancellation))));
         }
 
         async Task SetLocalStorage(string id, string? region)
         {
-            await LocalStorage.RequireUnregisteredAsync(Client, Settings, id, Cancellation).ConfigureAwait(false);
+            await LocalStorage.RequireUnregisteredAsync(Client, ResolveSettings(), id, Cancellation).ConfigureAwait(false);
             await Client.SetLocalStorageAsync(id, region, Cancellation).ConfigureAwait(false);
         }
     }

@@ -24,13 +24,15 @@ namespace WhatsappPhone.Cmdlets
         [SecretTransformation]
         public SecureString VerifyToken { get; set; } = null!;
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             var callback = WebhookInput.RequireCallbackUri(CallbackUri, nameof(CallbackUri));
-            Act($"Send the number's message webhooks to {WebhookInput.ForDisplay(callback)} once Meta has verified it",
-                id => Client.SetPhoneNumberWebhookAsync(id, callback, VerifyToken, Cancellation));
+            var action = $"Send the number's message webhooks to {WebhookInput.ForDisplay(callback)} once Meta has verified it";
+            if (ShouldChange(action)) SendChange(action, id => Client.SetPhoneNumberWebhookAsync(id, callback, VerifyToken, Cancellation));
         }
 
+        /// <inheritdoc/>
         protected override object PassThruObject(string id) => Wait(Client.GetPhoneNumberWebhookAsync(id, Cancellation));
     }
 }

@@ -20,17 +20,18 @@ namespace WhatsappPhone.Cmdlets
         const string ByIdSet = "ById";
         const string ByAccountSet = "ByAccount";
 
+        /// <summary>Phone-number IDs to check; a piped PhoneNumber binds by its Id.</summary>
         [Parameter(ParameterSetName = ByIdSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
         [PhoneNumberIdTransformation]
-        [ValidateGraphId("phone-number ID")]
+        [ValidateGraphId(IdKind.PhoneNumber)]
         [ArgumentCompleter(typeof(PhoneNumberIdCompleter))]
         public string[] PhoneNumberId { get; set; } = Array.Empty<string>();
 
         /// <summary>Checks every number of these WhatsApp Business Accounts.</summary>
         [Parameter(ParameterSetName = ByAccountSet, Mandatory = true)]
         [Alias("BusinessId", "WabaId")]
-        [ValidateGraphId("WhatsApp Business Account ID")]
+        [ValidateGraphId(IdKind.BusinessAccount)]
         [ArgumentCompleter(typeof(BusinessAccountIdCompleter))]
         public string[] BusinessAccountId { get; set; } = Array.Empty<string>();
 
@@ -50,9 +51,10 @@ namespace WhatsappPhone.Cmdlets
         bool allHealthy = true;
         readonly Dictionary<string, IReadOnlyList<WebhookSubscription>?> subscriptions = new Dictionary<string, IReadOnlyList<WebhookSubscription>?>(StringComparer.Ordinal);
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            var fields = PhoneNumberJson.FieldsFor(Settings.MajorVersion);
+            var fields = PhoneNumberJson.FieldsFor(ResolveSettings().MajorVersion);
             if (ParameterSetName == ByIdSet)
             {
                 foreach (var id in PhoneNumberId) AddNumber(id, fields, null);
@@ -63,6 +65,7 @@ namespace WhatsappPhone.Cmdlets
             WriteArrived(all: true, Report);
         }
 
+        /// <inheritdoc/>
         protected override void EndProcessing()
         {
             WriteArrived(all: true, Report);
@@ -91,7 +94,7 @@ namespace WhatsappPhone.Cmdlets
             return accounts[id] = account;
         }
 
-        int Report(object target, Page<PhoneNumber> page)
+        int Report(NumberSource source, Page<PhoneNumber> page)
         {
             foreach (var number in page.Items)
             {

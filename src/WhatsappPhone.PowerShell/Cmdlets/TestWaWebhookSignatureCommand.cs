@@ -21,10 +21,12 @@ namespace WhatsappPhone.Cmdlets
         [AllowEmptyString]
         public string? Signature { get; set; }
 
+        /// <summary>The app secret the signature is checked with, as a string or SecureString. Never shown.</summary>
         [Parameter(Mandatory = true)]
         [SecretTransformation]
         public SecureString AppSecret { get; set; } = null!;
 
+        /// <inheritdoc/>
         protected override void ProcessRecord() => WriteObject(WebhookSignature.IsValid(Body, Signature, AppSecret));
     }
 }

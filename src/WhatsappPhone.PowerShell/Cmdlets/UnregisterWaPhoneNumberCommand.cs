@@ -10,23 +10,13 @@ namespace WhatsappPhone.Cmdlets
     {
         /// <summary>Skips the confirmation prompt (for runbooks). -WhatIf still sends nothing.</summary>
         [Parameter]
-        public SwitchParameter Force { get; set; }
+        public override SwitchParameter Force { get; set; }
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             const string action = "Deregister from the WhatsApp Cloud API (it stops sending and receiving messages)";
-            bool? confirmed = null;
-            if (Force && !Requested("WhatIf") && !Requested("Confirm"))
-            {
-                WriteVerbose($"Performing the operation \"{action}\" on target \"{Target}\" (-Force: not asking for confirmation).");
-                confirmed = true;
-            }
-            Act(action, id => Client.DeregisterAsync(id, Cancellation), confirmed);
+            if (ShouldChange(action)) SendChange(action, id => Client.DeregisterAsync(id, Cancellation));
         }
-
-        /// <summary>-WhatIf or -Confirm given, or (for WhatIf) set by preference: -Force must not override either.</summary>
-        bool Requested(string name) =>
-            MyInvocation.BoundParameters.TryGetValue(name, out var value) ? LanguagePrimitives.IsTrue(value)
-            : name == "WhatIf" && LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
     }
 }

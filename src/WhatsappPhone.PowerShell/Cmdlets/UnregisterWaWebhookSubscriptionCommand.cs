@@ -9,14 +9,15 @@ namespace WhatsappPhone.Cmdlets
     {
         /// <summary>Skips the confirmation prompt (for runbooks). -WhatIf still sends nothing.</summary>
         [Parameter]
-        public SwitchParameter Force { get; set; }
+        public override SwitchParameter Force { get; set; }
 
+        /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             const string action = "Unsubscribe this app (every webhook of the account stops: messages, quality, name, account and security events)";
             foreach (var account in Accounts())
             {
-                if (!Confirm(account, action, Force)) continue;
+                if (!ShouldChange(account, action)) continue;
                 TryRun(account, () =>
                 {
                     Wait(Client.UnsubscribeWebhooksAsync(account, Cancellation));

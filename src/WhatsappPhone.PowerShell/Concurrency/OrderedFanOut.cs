@@ -11,9 +11,10 @@ namespace WhatsappPhone.Concurrency
     /// what they produce to the pipeline thread in input order. Each producer (one phone number, or
     /// one account's pages) has a small buffer: a listing fetches its next page while the current
     /// one is written, and never runs further ahead, so memory stays flat. Background work never
-    /// writes to PowerShell's streams; the pipeline thread does, in <see cref="Drain"/>.
+    /// writes to PowerShell's streams; the pipeline thread does, in <see cref="Drain"/>. A target says
+    /// what a producer reads (a number, an account), and is handed back with its items and its error.
     /// </summary>
-    internal sealed class OrderedFanOut<T> : IDisposable
+    internal sealed class OrderedFanOut<TTarget, T> : IDisposable
     {
         readonly int limit;
         readonly int buffer;
@@ -25,6 +26,7 @@ namespace WhatsappPhone.Concurrency
 
         /// <param name="limit">How many producers run at once.</param>
         /// <param name="buffer">How many items of one producer may be pushed and not yet written (the one being written included); the producer works on one more meanwhile.</param>
+        /// <param name="stopping">Ctrl+C: cancels every producer.</param>
         public OrderedFanOut(int limit, int buffer, CancellationToken stopping)
         {
             this.limit = Math.Max(1, limit);
@@ -36,7 +38,7 @@ namespace WhatsappPhone.Concurrency
         public int Pending => pending.Count;
 
         /// <summary>Queues a producer; it starts as soon as fewer than the limit run.</summary>
-        public void Add(object target, Func<Func<T, Task>, CancellationToken, Task> produce)
+        public void Add(TTarget target, Func<Func<T, Task>, CancellationToken, Task> produce)
         {
             var slot = new Slot(target, buffer, produce);
             pending.Enqueue(slot);
@@ -65,7 +67,7 @@ namespace WhatsappPhone.Concurrency
         /// returns false to stop everything (enough was written); <paramref name="fail"/> gets a
         /// producer's error after its items were written.
         /// </summary>
-        public void Drain(int keep, Func<object, T, bool> write, Action<object, Exception> fail, CancellationToken stopping)
+        public void Drain(int keep, Func<TTarget, T, bool> write, Action<TTarget, Exception> fail, CancellationToken stopping)
         {
             while (pending.Count > keep)
             {
@@ -106,14 +108,14 @@ namespace WhatsappPhone.Concurrency
             readonly SemaphoreSlim space;
             readonly Func<Func<T, Task>, CancellationToken, Task> produce;
 
-            public Slot(object target, int buffer, Func<Func<T, Task>, CancellationToken, Task> produce)
+            public Slot(TTarget target, int buffer, Func<Func<T, Task>, CancellationToken, Task> produce)
             {
                 Target = target;
                 space = new SemaphoreSlim(buffer);
                 this.produce = produce;
             }
 
-            public object Target { get; }
+            public TTarget Target { get; }
             public Exception? Error { get; private set; }
 
             public async Task RunAsync(CancellationToken cancellationToken)

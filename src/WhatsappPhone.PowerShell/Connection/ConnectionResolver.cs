@@ -10,7 +10,9 @@ namespace WhatsappPhone.Connection
     /// <summary>A setting that could not be resolved, or resolved to a bad value, before any request.</summary>
     public sealed class WaConnectionException : Exception
     {
+        /// <inheritdoc/>
         public WaConnectionException(string message, string errorId, Exception? inner = null) : base(message, inner) => ErrorId = errorId;
+        /// <inheritdoc/>
         public string ErrorId { get; }
     }
 
@@ -18,7 +20,7 @@ namespace WhatsappPhone.Connection
     /// Resolves each setting on its own: an explicit parameter, else the context (-Context, or the
     /// runspace's Connect-WaAccount), else the environment variable read now, else the default.
     /// </summary>
-    public static class ConnectionResolver
+    internal static class ConnectionResolver
     {
         public const string TokenVariable = "WHATSAPP_ACCESS_TOKEN";
         public const string BusinessIdVariable = "WHATSAPP_BUSINESS_ID";
@@ -41,7 +43,7 @@ namespace WhatsappPhone.Connection
         internal static GraphSettings Resolve(WaContext? context)
         {
             context ??= CurrentContext;
-            var token = context?.AccessToken ?? TokenFromEnvironment()
+            var token = context?.Token ?? TokenFromEnvironment()
                 ?? throw new WaConnectionException(
                     $"Not connected: no access token. Run Connect-WaAccount -AccessToken <token>, or set the environment variable {TokenVariable} (for runbooks).",
                     "WaNotConnected");
@@ -74,7 +76,7 @@ namespace WhatsappPhone.Connection
                     "WaNoBusinessAccount");
             try
             {
-                return GraphInput.RequireId(id, "WhatsApp Business Account ID", BusinessIdVariable);
+                return GraphInput.RequireId(id, IdKind.BusinessAccount, BusinessIdVariable);
             }
             catch (ArgumentException ex)
             {
@@ -94,7 +96,7 @@ namespace WhatsappPhone.Connection
                     "WaNoAppId");
             try
             {
-                return GraphInput.RequireId(id, "app ID", source);
+                return GraphInput.RequireId(id, IdKind.App, source);
             }
             catch (ArgumentException ex)
             {

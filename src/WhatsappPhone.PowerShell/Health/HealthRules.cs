@@ -9,11 +9,13 @@ namespace WhatsappPhone.Health
     /// The health check people write by hand: what in a number's state stops or threatens sending,
     /// each with the fix Meta documents (or, for health_status errors, Meta's own possible_solution).
     /// </summary>
-    public static class HealthRules
+    internal static class HealthRules
     {
         /// <summary>A messaging limit below this many conversations a day is flagged (TIER_50 and TIER_250).</summary>
         public const int DefaultMinimumDailyLimit = 1000;
 
+        /// <param name="n">The number as read.</param>
+        /// <param name="minimumDailyLimit">A messaging limit below this is a warning.</param>
         /// <param name="account">The number's WhatsApp Business Account, read by ID, when known: its review and health are checked too.</param>
         /// <param name="subscriptions">The apps subscribed to the number's account, when checked (-IncludeWebhooks); none is a finding.</param>
         public static PhoneNumberHealth Evaluate(PhoneNumber n, int minimumDailyLimit = DefaultMinimumDailyLimit, BusinessAccount? account = null,

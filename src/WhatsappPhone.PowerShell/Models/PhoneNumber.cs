@@ -12,16 +12,31 @@ namespace WhatsappPhone.Models
     {
         /// <summary>The phone-number ID (not the phone number itself).</summary>
         public string Id { get; set; } = "";
+        /// <summary>The phone number as Meta shows it, such as +1 555-093-4873.</summary>
         public string? DisplayPhoneNumber { get; set; }
+        /// <summary>The display name Meta verified.</summary>
         public string? VerifiedName { get; set; }
+        /// <summary>CONNECTED, DISCONNECTED, PENDING, BANNED...: whether the number can send.</summary>
         public string? Status { get; set; }
+        /// <summary>GREEN, YELLOW, RED or UNKNOWN.</summary>
         public string? QualityRating { get; set; }
         /// <summary>From whatsapp_business_manager_messaging_limit (v24+), else messaging_limit_tier.</summary>
         public string? MessagingLimitTier { get; set; }
         /// <summary>Conversations per 24 hours for the tier; 2147483647 for TIER_UNLIMITED; $null when unknown.</summary>
         public int? DailyMessageLimit { get; set; }
+        /// <summary>The daily limit as the table shows it: Unlimited, 1K, 10K, 250; empty when unknown.</summary>
+        public string DailyLimitText => DailyMessageLimit switch
+        {
+            null => "",
+            int.MaxValue => "Unlimited",
+            int limit when limit >= 1000 && limit % 1000 == 0 => $"{limit / 1000}K",
+            int limit => limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        /// <summary>VERIFIED, NOT_VERIFIED or EXPIRED: the SMS or voice verification of the number.</summary>
         public string? CodeVerificationStatus { get; set; }
+        /// <summary>The review of the display name: APPROVED, PENDING_REVIEW, DECLINED...</summary>
         public string? NameStatus { get; set; }
+        /// <summary>The review of a requested new display name.</summary>
         public string? NewNameStatus { get; set; }
         /// <summary>new_display_name: the display name in review or approved, until a registration makes it the verified name.</summary>
         public string? NewDisplayName { get; set; }
@@ -31,12 +46,19 @@ namespace WhatsappPhone.Models
         /// </summary>
         public bool NameChangeAwaitingRegistration =>
             NewNameStatus == "APPROVED" && !string.IsNullOrEmpty(NewDisplayName) && NewDisplayName != VerifiedName;
+        /// <summary>CLOUD_API, ON_PREMISE or NOT_APPLICABLE.</summary>
         public string? PlatformType { get; set; }
+        /// <summary>The messaging throughput: STANDARD or HIGH.</summary>
         public string? ThroughputLevel { get; set; }
+        /// <summary>LIVE or SANDBOX.</summary>
         public string? AccountMode { get; set; }
+        /// <summary>Whether the number has the official business account badge.</summary>
         public bool? IsOfficialBusinessAccount { get; set; }
+        /// <summary>Whether two-step verification (the PIN) is set.</summary>
         public bool? IsPinEnabled { get; set; }
+        /// <summary>The certificate for the On-Premises API, as Graph gives it.</summary>
         public string? Certificate { get; set; }
+        /// <summary>When the number was last onboarded.</summary>
         public DateTimeOffset? LastOnboardedTime { get; set; }
         /// <summary>health_status.can_send_message: AVAILABLE, LIMITED or BLOCKED.</summary>
         public string? HealthStatus { get; set; }

@@ -6,6 +6,7 @@ namespace WhatsappPhone.Models
     /// </summary>
     public sealed class PhoneNumberSetting
     {
+        /// <summary>The phone-number ID whose settings these are.</summary>
         public string PhoneNumberId { get; set; } = "";
         /// <summary>storage_configuration.status: IN_COUNTRY_STORAGE_ENABLED or DEFAULT, as Graph writes it.</summary>
         public string? LocalStorageStatus { get; set; }
@@ -18,6 +19,7 @@ namespace WhatsappPhone.Models
         /// <summary>The other settings Graph returned, as a JSON object text.</summary>
         public string? OtherSettings { get; set; }
 
+        /// <inheritdoc/>
         public override string ToString() => PhoneNumberId;
     }
 }

@@ -6,6 +6,7 @@ namespace WhatsappPhone.Models
     /// </summary>
     public sealed class PhoneNumberWebhook
     {
+        /// <summary>The phone-number ID whose webhook override this is.</summary>
         public string PhoneNumberId { get; set; } = "";
         /// <summary>The number's own override (Set-WaPhoneNumberWebhook); $null when none.</summary>
         public string? PhoneNumberCallbackUri { get; set; }
@@ -17,6 +18,7 @@ namespace WhatsappPhone.Models
         /// <summary>Where messages for the number go. Quality, name, account and security events always go to the app's callback.</summary>
         public string? EffectiveCallbackUri => PhoneNumberCallbackUri ?? BusinessAccountCallbackUri ?? ApplicationCallbackUri;
 
+        /// <inheritdoc/>
         public override string ToString() => PhoneNumberId;
     }
 }

@@ -8,12 +8,16 @@ namespace WhatsappPhone.Models
     {
         /// <summary>The WhatsApp Business Account the app is subscribed to.</summary>
         public string BusinessAccountId { get; set; } = "";
+        /// <summary>The subscribed app's ID.</summary>
         public string? AppId { get; set; }
+        /// <summary>The subscribed app's name.</summary>
         public string? AppName { get; set; }
+        /// <summary>The subscribed app's link.</summary>
         public string? AppLink { get; set; }
         /// <summary>Where the account's message webhooks go instead of the app's callback; $null when none.</summary>
         public string? OverrideCallbackUri { get; set; }
 
+        /// <inheritdoc/>
         public override string ToString() => $"{BusinessAccountId}: {AppName ?? AppId}";
     }
 }

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using WhatsappPhone.Api;
+using WhatsappPhone.Api.Paging;
+using WhatsappPhone.Models;
 using WhatsappPhone.Models.Webhooks;
 
 namespace WhatsappPhone.Webhooks
@@ -16,8 +18,8 @@ namespace WhatsappPhone.Webhooks
     {
         static readonly string[] Fields = { "id", "display_phone_number" };
 
-        /// <summary>An answer is untrusted: a listing that never ends stops here (100,000 numbers, far beyond any account).</summary>
-        const int MaxPages = 1000;
+        /// <summary>An answer is untrusted: a listing that never ends stops here (far beyond any account).</summary>
+        const ulong MaxNumbers = 100_000;
 
         readonly Func<string, CancellationToken, Task<IReadOnlyDictionary<string, string>>> listAccount;
         readonly Dictionary<string, IReadOnlyDictionary<string, string>?> accounts = new Dictionary<string, IReadOnlyDictionary<string, string>?>(StringComparer.Ordinal);
@@ -58,17 +60,14 @@ namespace WhatsappPhone.Webhooks
         static async Task<IReadOnlyDictionary<string, string>> ListAsync(GraphClient client, string account, CancellationToken cancellationToken)
         {
             var byDigits = new Dictionary<string, string>(StringComparer.Ordinal);
-            Uri? uri = client.PhoneNumbersUri(account, Fields, GraphClient.MaxPageSize);
-            for (var pages = 0; uri != null && pages < MaxPages; pages++)
-            {
-                var page = await client.GetPhoneNumberPageAsync(uri, account, null, cancellationToken).ConfigureAwait(false);
+            var pages = new PageIterator<PhoneNumber>(client.PhoneNumbersUri(account, Fields, GraphClient.MaxPageSize),
+                (uri, ct) => client.GetPhoneNumberPageAsync(uri, account, null, ct), MaxNumbers);
+            while (await pages.NextAsync(cancellationToken).ConfigureAwait(false) is { } page)
                 foreach (var n in page.Items)
                 {
                     var digits = WebhookNotification.Digits(n.DisplayPhoneNumber);
                     if (digits.Length > 0 && n.Id.Length > 0 && !byDigits.ContainsKey(digits)) byDigits[digits] = n.Id;
                 }
-                uri = page.Next;
-            }
             return byDigits;
         }
     }

@@ -64,6 +64,18 @@ namespace WhatsappPhone.Tests.Api
         }
 
         [Fact]
+        public async Task A_subscriptions_page_whose_next_link_leads_back_to_itself_stops_with_a_paging_loop_error()
+        {
+            var (mock, seen) = Recording(HttpMethod.Get, $"https://graph.facebook.com/v25.0/{Waba}/subscribed_apps",
+                TwoApps.TrimEnd('}') + $",\"paging\":{{\"cursors\":{{\"after\":\"QVFI\"}},\"next\":\"https://graph.facebook.com/v25.0/{Waba}/subscribed_apps?after=QVFI\"}}}}");
+
+            var ex = await Assert.ThrowsAsync<GraphApiException>(() => Client(mock).GetWebhookSubscriptionsAsync(Waba, CancellationToken.None));
+
+            Assert.Equal("WaApi.PagingLoop", ex.ErrorId);
+            Assert.Equal(2, seen.Count);
+        }
+
+        [Fact]
         public async Task Subscribing_without_an_override_posts_no_body()
         {
             var (mock, seen) = Recording(HttpMethod.Post, $"https://graph.facebook.com/v25.0/{Waba}/subscribed_apps", "{\"success\":true}");

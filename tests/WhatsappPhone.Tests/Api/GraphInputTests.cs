@@ -13,7 +13,7 @@ namespace WhatsappPhone.Tests
         [InlineData("1")]
         [InlineData("12345678901234567890123456789012")]
         public void Digit_ids_up_to_32_long_are_accepted_even_short_ones(string id) =>
-            Assert.Equal(id, GraphInput.RequireId(id, "phone-number ID", "id"));
+            Assert.Equal(id, GraphInput.RequireId(id, IdKind.PhoneNumber, "id"));
 
         [Theory]
         [InlineData("", "required")]
@@ -26,14 +26,14 @@ namespace WhatsappPhone.Tests
         [InlineData("１２３", "digits 0-9 only")]
         public void Bad_ids_get_a_message_saying_what_is_wrong(string id, string expected)
         {
-            var ex = Assert.Throws<ArgumentException>(() => GraphInput.RequireId(id, "phone-number ID", "id"));
+            var ex = Assert.Throws<ArgumentException>(() => GraphInput.RequireId(id, IdKind.PhoneNumber, "id"));
             Assert.Contains(expected, ex.Message);
         }
 
         [Fact]
         public void A_phone_number_given_as_an_id_says_where_to_find_the_id()
         {
-            var ex = Assert.Throws<ArgumentException>(() => GraphInput.RequireId("+1 555-093-4873", "phone-number ID", "id"));
+            var ex = Assert.Throws<ArgumentException>(() => GraphInput.RequireId("+1 555-093-4873", IdKind.PhoneNumber, "id"));
             Assert.Contains("Get-WaPhoneNumber", ex.Message);
             Assert.Contains("WhatsApp Manager", ex.Message);
         }
@@ -41,7 +41,7 @@ namespace WhatsappPhone.Tests
         [Fact]
         public void A_400_digit_id_is_refused_without_echoing_it_all()
         {
-            var ex = Assert.Throws<ArgumentException>(() => GraphInput.RequireId(new string('7', 400), "phone-number ID", "id"));
+            var ex = Assert.Throws<ArgumentException>(() => GraphInput.RequireId(new string('7', 400), IdKind.PhoneNumber, "id"));
             Assert.True(ex.Message.Length < 300);
         }
 

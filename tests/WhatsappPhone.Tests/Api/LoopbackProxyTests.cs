@@ -4,6 +4,7 @@ using Xunit;
 namespace WhatsappPhone.Tests.Api
 {
     /// <summary>Requests to this machine (the emulator) never go through a proxy, which would receive the token in clear.</summary>
+    [Collection(EnvironmentVariableCollection.Name)]
     public sealed class LoopbackProxyTests : RunspaceTest
     {
         [Fact]

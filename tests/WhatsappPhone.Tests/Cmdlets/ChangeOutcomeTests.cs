@@ -5,6 +5,7 @@ using Xunit;
 namespace WhatsappPhone.Tests.Cmdlets
 {
     /// <summary>A change that was done, or may have been, is never reported as one that failed: a retry would spend another attempt.</summary>
+    [Collection(EnvironmentVariableCollection.Name)]
     public sealed class ChangeOutcomeTests : RunspaceTest
     {
         const string Id = "107878721936019";

@@ -7,9 +7,6 @@ using WhatsappPhone.Cmdlets;
 using WhatsappPhone.Models;
 using Xunit;
 
-// Environment variables are process-wide: tests that set them must not run beside others.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
-
 namespace WhatsappPhone.Tests
 {
     /// <summary>
@@ -17,6 +14,7 @@ namespace WhatsappPhone.Tests
     /// resolution. Requests go to a closed loopback port, so "tried to connect" is visible as a
     /// WaApi.Connection error and "sent nothing" as its absence.
     /// </summary>
+    [Collection(EnvironmentVariableCollection.Name)]
     public sealed class CmdletBindingTests : IDisposable
     {
         const string Closed = "http://127.0.0.1:9";
@@ -239,6 +237,28 @@ namespace WhatsappPhone.Tests
             Assert.Equal("1", record.TargetObject);
             Assert.Contains("-Force", record.Exception.Message);
             Assert.Contains("-Confirm:$false", record.Exception.Message);
+        }
+
+        [Fact]
+        public void Register_with_skip_if_registered_asks_first_and_gives_the_same_clear_error_when_it_cannot_ask()
+        {
+            var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {Closed} -MaxRetries 0; Register-WaPhoneNumber -PhoneNumberId 1 -Pin '123456' -SkipIfRegistered -Confirm");
+            Assert.DoesNotContain("WaApi", ErrorIds(r));
+            var record = Assert.Single(r.errors);
+            Assert.StartsWith("WaConfirmationNotPossible", record.FullyQualifiedErrorId);
+            Assert.Equal("1", record.TargetObject);
+            Assert.Contains("-Confirm:$false", record.Exception.Message);
+        }
+
+        [Theory]
+        [InlineData("english")]
+        [InlineData("EN_us")]
+        [InlineData("en-US")]
+        public void A_bad_language_fails_binding_with_an_example_and_without_a_request(string language)
+        {
+            var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {Closed} -MaxRetries 0; Request-WaPhoneNumberCode -PhoneNumberId 1 -Method SMS -Language '{language}'");
+            Assert.StartsWith("ParameterArgumentValidationError", Assert.Single(r.errors).FullyQualifiedErrorId);
+            Assert.Contains("such as en_US", Messages(r));
         }
 
         [Fact]

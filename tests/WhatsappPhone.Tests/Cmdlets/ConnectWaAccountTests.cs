@@ -4,6 +4,7 @@ using Xunit;
 namespace WhatsappPhone.Tests.Cmdlets
 {
     /// <summary>A second connection can be built without switching the session's.</summary>
+    [Collection(EnvironmentVariableCollection.Name)]
     public sealed class ConnectWaAccountTests : RunspaceTest
     {
         [Fact]

@@ -8,6 +8,7 @@ namespace WhatsappPhone.Tests.Cmdlets
     /// Windows PowerShell (and PowerShell before 7.4) turn -Debug on a compiled cmdlet into
     /// $DebugPreference = 'Inquire'; these tests set Inquire themselves, as that is what the cmdlet sees there.
     /// </summary>
+    [Collection(EnvironmentVariableCollection.Name)]
     public sealed class DebugStreamTests : RunspaceTest
     {
         static readonly NonInteractiveHost Host = new NonInteractiveHost();

@@ -4,6 +4,7 @@ using Xunit;
 namespace WhatsappPhone.Tests.Cmdlets
 {
     /// <summary>Input that runbooks produce by accident is refused before any request, with a clear error.</summary>
+    [Collection(EnvironmentVariableCollection.Name)]
     public sealed class InputRefusalTests : RunspaceTest
     {
         readonly RecordingGraph graph = new RecordingGraph(_ => (200, "{\"success\":true}"));

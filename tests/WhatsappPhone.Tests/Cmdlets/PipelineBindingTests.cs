@@ -6,6 +6,7 @@ using Xunit;
 namespace WhatsappPhone.Tests.Cmdlets
 {
     /// <summary>What users pipe is bound the way they mean it, or refused clearly before any request.</summary>
+    [Collection(EnvironmentVariableCollection.Name)]
     public sealed class PipelineBindingTests : RunspaceTest
     {
         const string Number = "107878721936019";

@@ -5,6 +5,7 @@ using Xunit;
 namespace WhatsappPhone.Tests.Cmdlets
 {
     /// <summary>A refusal to send the token elsewhere is a security error of its own, not a connection fault to retry.</summary>
+    [Collection(EnvironmentVariableCollection.Name)]
     public sealed class SecurityRefusalTests : RunspaceTest
     {
         [Fact]

@@ -10,7 +10,7 @@ using Xunit;
 namespace WhatsappPhone.Tests
 {
     /// <summary>The bounded, ordered fan-out behind numbers by ID and several accounts' listings.</summary>
-    public class FanOutTests
+    public class OrderedFanOutTests
     {
         [Fact]
         public void Runs_up_to_the_limit_at_once_and_writes_in_input_order()
@@ -19,7 +19,7 @@ namespace WhatsappPhone.Tests
             var most = 0;
             var random = new Random(7);
             var delays = Enumerable.Range(0, 100).Select(_ => random.Next(20, 120)).ToArray();
-            using var fanOut = new OrderedFanOut<int>(32, 1, CancellationToken.None);
+            using var fanOut = new OrderedFanOut<int, int>(32, 1, CancellationToken.None);
             for (var i = 0; i < 100; i++)
             {
                 var n = i;
@@ -76,7 +76,7 @@ namespace WhatsappPhone.Tests
         [Fact]
         public void The_readers_default_to_32_requests_at_once()
         {
-            Assert.Equal(32, WaApiCmdlet.DefaultThrottleLimit);
+            Assert.Equal(32, WaPhoneNumberReaderCmdlet.DefaultThrottleLimit);
             Assert.Equal(32, new GetWaPhoneNumberCommand().ThrottleLimit);
             Assert.Equal(32, new TestWaPhoneNumberCommand().ThrottleLimit);
         }

@@ -5,6 +5,7 @@ using Xunit;
 namespace WhatsappPhone.Tests.Connection
 {
     /// <summary>Tokens as runbooks give them: trimmed the same way everywhere, refused when they cannot be a token, never echoed.</summary>
+    [Collection(EnvironmentVariableCollection.Name)]
     public sealed class AccessTokenTests : RunspaceTest
     {
         readonly RecordingGraph graph = new RecordingGraph();

@@ -6,6 +6,7 @@ using Xunit;
 namespace WhatsappPhone.Tests.Connection
 {
     /// <summary>A password in -BaseUri or -Proxy is never shown; a base URI with one or with a query is refused.</summary>
+    [Collection(EnvironmentVariableCollection.Name)]
     public sealed class ConnectionSecretTests : RunspaceTest
     {
         const string Password = "s3cr3tPw";

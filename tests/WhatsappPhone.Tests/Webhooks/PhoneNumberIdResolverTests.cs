@@ -55,6 +55,19 @@ namespace WhatsappPhone.Tests.Webhooks
         }
 
         [Fact]
+        public async Task A_next_link_back_to_a_page_already_read_stops_the_listing_instead_of_following_it()
+        {
+            var mock = new MockHttpMessageHandler();
+            // Every page answers the same cursor: without the check the listing would be read without end.
+            var listing = mock.When($"https://graph.facebook.com/v25.0/{Waba}/phone_numbers").Respond("application/json",
+                $"{{\"data\":[{{\"id\":\"107878721936019\",\"display_phone_number\":\"+1 555-093-4873\"}}],\"paging\":{{\"cursors\":{{\"after\":\"QVFI\"}},\"next\":\"https://graph.facebook.com/v25.0/{Waba}/phone_numbers?limit=100&after=QVFI\"}}}}");
+            var resolver = new PhoneNumberIdResolver(Client(mock));
+            var ex = await Assert.ThrowsAsync<WhatsappPhone.Api.GraphApiException>(() => resolver.ResolveAsync(Event("15550934873"), CancellationToken.None));
+            Assert.Equal("WaApi.PagingLoop", ex.ErrorId);
+            Assert.Equal(2, mock.GetMatchCount(listing));
+        }
+
+        [Fact]
         public async Task Events_with_an_id_or_without_a_number_send_no_request()
         {
             var mock = new MockHttpMessageHandler();

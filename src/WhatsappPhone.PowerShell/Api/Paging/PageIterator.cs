@@ -21,6 +21,7 @@ namespace WhatsappPhone.Api.Paging
         Uri? next;
         GraphApiException? loop;
 
+        /// <param name="first">The first page's URI.</param>
         /// <param name="fetch">Reads one page; the client checks its origin and strips tokens from its next link.</param>
         /// <param name="enough">Stop once this many items were read (the page that reaches it is the last).</param>
         public PageIterator(Uri first, Func<Uri, CancellationToken, Task<Page<T>>> fetch, ulong enough = ulong.MaxValue)

@@ -10,7 +10,10 @@ namespace WhatsappPhone.Api.Pipeline
     {
         public static readonly ResponseClassifier Default = new ResponseClassifier();
 
+        /// <param name="request">What was sent: a GET may be repeated, a POST only when provably unsent or on "try again" codes.</param>
+        /// <param name="failure">How it failed.</param>
         /// <param name="attempt">The attempt that failed, from 1.</param>
+        /// <param name="options">The retry settings (how many retries).</param>
         public virtual bool IsRetriable(GraphRequest request, GraphApiException failure, int attempt, RetryOptions options)
         {
             if (request.IsIdempotent) return failure.IsTransient && attempt <= options.MaxRetries;

@@ -14,6 +14,7 @@ namespace WhatsappPhone.Cmdlets
     /// </summary>
     public sealed class BusinessAccountIdCompleter : IArgumentCompleter
     {
+        /// <inheritdoc/>
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
         {
             var word = CompletionListings.Unquote(wordToComplete);

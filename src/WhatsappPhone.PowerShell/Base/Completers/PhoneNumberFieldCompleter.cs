@@ -11,6 +11,7 @@ namespace WhatsappPhone.Cmdlets
     /// <summary>Completes -Property with the documented Graph phone-number fields not given yet.</summary>
     public sealed class PhoneNumberFieldCompleter : IArgumentCompleter
     {
+        /// <inheritdoc/>
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
         {
             var word = CompletionListings.Unquote(wordToComplete);

@@ -5,6 +5,7 @@ namespace WhatsappPhone.Models.Webhooks
     {
         /// <summary>BUSINESS, PHONE_NUMBER or another entity type.</summary>
         public string? EntityType { get; internal set; }
+        /// <summary>The ID of the entity the alert is about.</summary>
         public string? EntityId { get; internal set; }
         /// <summary>alert_info.alert_severity: CRITICAL, WARNING or INFORMATIONAL.</summary>
         public string? Severity { get; internal set; }

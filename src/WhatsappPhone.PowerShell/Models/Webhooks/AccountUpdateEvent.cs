@@ -26,6 +26,7 @@ namespace WhatsappPhone.Models.Webhooks
         /// <summary>expiration (Unix seconds in the payload); $null when not given.</summary>
         public DateTimeOffset? Expiration { get; internal set; }
 
+        /// <inheritdoc/>
         public override string ToString() =>
             Expiration is { } until ? $"{RestrictionType} until {until.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z" : RestrictionType ?? "";
     }

@@ -8,6 +8,7 @@ namespace WhatsappPhone.Models.Webhooks
     {
         /// <summary>APPROVED, DEFERRED, PENDING or REJECTED.</summary>
         public string? Decision { get; internal set; }
+        /// <summary>The display name that was requested.</summary>
         public string? RequestedVerifiedName { get; internal set; }
         /// <summary>Such as NAME_FORMAT_UNACCEPTABLE; $null unless rejected.</summary>
         public string? RejectionReason { get; internal set; }

@@ -29,6 +29,7 @@ namespace WhatsappPhone.Models.Webhooks
         /// <summary>The change's value object as raw JSON text, exactly as received, for what has no typed property.</summary>
         public string Value { get; internal set; } = "{}";
 
+        /// <inheritdoc/>
         public override string ToString() => Id;
     }
 }
