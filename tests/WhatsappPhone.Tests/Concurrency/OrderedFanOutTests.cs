@@ -47,7 +47,7 @@ namespace WhatsappPhone.Tests
             var fetched = 0;
             Task? pushOfPage2 = null;
             using var atPushOfPage2 = new ManualResetEventSlim();
-            using var fanOut = new OrderedFanOut<int>(1, 1, CancellationToken.None);
+            using var fanOut = new OrderedFanOut<string, int>(1, 1, CancellationToken.None);
             fanOut.Add("account", async (push, ct) =>
             {
                 for (var page = 1; page <= 3; page++)
