@@ -25,7 +25,7 @@ namespace WhatsappPhone.Concurrency
         int running;
 
         /// <param name="limit">How many producers run at once.</param>
-        /// <param name="buffer">How many items one producer may get ahead of the writer.</param>
+        /// <param name="buffer">How many items of one producer may be pushed and not yet written (the one being written included); the producer works on one more meanwhile.</param>
         /// <param name="stopping">Ctrl+C: cancels every producer.</param>
         public OrderedFanOut(int limit, int buffer, CancellationToken stopping)
         {
@@ -73,11 +73,14 @@ namespace WhatsappPhone.Concurrency
             {
                 var slot = pending.Peek();
                 while (slot.Take(stopping, out var item))
+                {
                     if (!write(slot.Target, item))
                     {
                         Stop();
                         return;
                     }
+                    slot.Written();
+                }
                 pending.Dequeue();
                 if (slot.Error != null) fail(slot.Target, slot.Error);
             }
@@ -137,14 +140,19 @@ namespace WhatsappPhone.Concurrency
                 }
             }
 
-            /// <summary>Blocks until the next item or the end; false at the end.</summary>
+            /// <summary>Blocks until the next item or the end; false at the end. The item keeps its place in the buffer until <see cref="Written"/>.</summary>
             public bool Take(CancellationToken stopping, out T item)
             {
                 available.Wait(stopping);
-                if (!items.TryDequeue(out item!)) return false;
-                space.Release();
-                return true;
+                return items.TryDequeue(out item!);
             }
+
+            /// <summary>
+            /// The taken item is written: only now may the producer push another. Freed at Take, the
+            /// producer could push the next page while this one is written and fetch a third, two ahead
+            /// of the pipeline, and Select-Object -First would see a page requested it never asked for.
+            /// </summary>
+            public void Written() => space.Release();
         }
     }
 }

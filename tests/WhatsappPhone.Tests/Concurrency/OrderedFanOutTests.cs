@@ -40,6 +40,40 @@ namespace WhatsappPhone.Tests
         }
 
         [Fact]
+        public void A_listing_fetches_one_page_ahead_of_the_page_being_written_never_two()
+        {
+            // PagesAhead = 1: while page 1 is written, page 2 may be fetched, but not pushed, so page 3 is not
+            // requested. Select-Object -First stopping inside page 1 must cost at most one page it never used.
+            var fetched = 0;
+            Task? pushOfPage2 = null;
+            using var atPushOfPage2 = new ManualResetEventSlim();
+            using var fanOut = new OrderedFanOut<string, int>(1, 1, CancellationToken.None);
+            fanOut.Add("account", async (push, ct) =>
+            {
+                for (var page = 1; page <= 3; page++)
+                {
+                    Interlocked.Increment(ref fetched);
+                    var pushing = push(page);
+                    if (page == 2) { pushOfPage2 = pushing; atPushOfPage2.Set(); }
+                    await pushing;
+                }
+            });
+
+            var page2PushedWhileWritingPage1 = true;
+            fanOut.Drain(0, (target, page) =>
+            {
+                // Select-Object -First is satisfied inside page 1: the writer stops there.
+                Assert.True(atPushOfPage2.Wait(TimeSpan.FromSeconds(30)));
+                page2PushedWhileWritingPage1 = pushOfPage2!.IsCompleted;
+                return false;
+            }, (target, ex) => throw ex, CancellationToken.None);
+
+            Assert.False(page2PushedWhileWritingPage1);
+            // Page 3 is fetched only once page 2 is pushed, which waits for page 1 to be written: never, here.
+            Assert.Equal(2, Volatile.Read(ref fetched));
+        }
+
+        [Fact]
         public void The_readers_default_to_32_requests_at_once()
         {
             Assert.Equal(32, WaPhoneNumberReaderCmdlet.DefaultThrottleLimit);

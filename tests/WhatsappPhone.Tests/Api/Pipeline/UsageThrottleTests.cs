@@ -66,8 +66,13 @@ namespace WhatsappPhone.Tests
         {
             // 90% reported: 0.45 s between requests (4.95 s at 100%). Four at once must take turns, not all go after one
             // pause (which would let -ThrottleLimit multiply the rate towards the limit).
+            var sent = 0;
             var mock = new MockHttpMessageHandler();
-            mock.When("*").Respond(_ => WithAppUsage(NumberJson, 90));
+            mock.When("*").Respond(_ =>
+            {
+                Interlocked.Increment(ref sent);
+                return WithAppUsage(NumberJson, 90);
+            });
             var clock = new TestClock();
             var client = Client(mock, clock: clock);
             await Get(client);
@@ -76,9 +81,11 @@ namespace WhatsappPhone.Tests
             var gets = Enumerable.Range(2, 4).Select(i => Get(client, i.ToString())).ToList();
             for (var turn = 0; turn < 4; turn++)
             {
-                // The one let through finishes its request after the next starts waiting; none can finish unpaced.
-                await Until(() => clock.Pending == 1 && gets.Count(g => g.IsCompleted) >= turn);
-                Assert.Equal(turn, gets.Count(g => g.IsCompleted));
+                // A turn ends when its pause does, before its request is sent: the next request may take its pause
+                // while the previous one is still on the wire. So wait for both, then check that no other was sent.
+                await Until(() => gets.Count(g => g.IsCompleted) == turn && clock.Pending == 1,
+                    () => $"turn {turn}: {gets.Count(g => g.IsCompleted)} done, {clock.Pending} pausing, {Volatile.Read(ref sent)} sent");
+                Assert.Equal(1 + turn, Volatile.Read(ref sent));
                 clock.Advance(TimeSpan.FromSeconds(0.45));
             }
             await Task.WhenAll(gets);
@@ -248,10 +255,12 @@ namespace WhatsappPhone.Tests
         public void Usage_headers_of_either_shape_give_their_highest_percentage(string header, int expected) =>
             Assert.Equal(expected, UsageHeaders.MaxPercent(header));
 
-        static async Task Until(Func<bool> condition)
+        /// <summary>Polls for what the code under test does on other threads; the deadline only stops a broken test from hanging.</summary>
+        static async Task Until(Func<bool> condition, Func<string>? state = null)
         {
-            for (var i = 0; i < 5000 && !condition(); i++) await Task.Delay(1);
-            Assert.True(condition());
+            var deadline = System.Diagnostics.Stopwatch.StartNew();
+            while (!condition() && deadline.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(1);
+            Assert.True(condition(), state?.Invoke());
         }
     }
 }
