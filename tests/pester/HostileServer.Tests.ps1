@@ -132,16 +132,19 @@ Describe 'Usage at 100%' {
     BeforeEach { Reset-Emulator $emu; Clear-RequestLog $emu }
 
     It 'a fan-out stopped while paced leaves no queue: the next read pauses once, and once Graph stops reporting 100% nothing is paced' {
-        # Graph reports the app and the account at 100% on every answer. The fan-out's first 32 go out before
-        # any reading; the next ones queue for 4.95 s turns; the 33rd number is written after one turn, and
-        # Select-Object stops the fan-out with about 31 requests still queued (155 s of turns).
+        # Graph reports the app and the account at 100% on every answer. A first read takes that reading, so
+        # every request of the fan-out then queues for a 4.95 s turn, however fast answers come back (a
+        # loaded machine cannot let some through unpaced). Select-Object stops the fan-out once the first
+        # number is written, with the other requests of -ThrottleLimit still waiting for their turns.
         Add-Fault $emu @{ kind = 'usage'; appUsagePercent = 100; businessUsagePercent = 100; count = 1000 }
+        $null = Get-WaPhoneNumber -Context $ctx -PhoneNumberId $ids[260]
         $clock = [Diagnostics.Stopwatch]::StartNew()
-        $null = $ids[0..199] | Get-WaPhoneNumber -Context $ctx | Select-Object -First 33
+        $first = $ids[0..199] | Get-WaPhoneNumber -Context $ctx -ThrottleLimit 32 | Select-Object -First 1
         $stopped = $clock.Elapsed
+        $first.Id | Should -Be $ids[0]
         $null = Invoke-Control $emu 'faults' -Method Delete
 
-        # 100% is still the latest reading, so one turn is due, not the turns of the stopped requests.
+        # 100% is still the latest reading, so one turn is due, not the turns of the 31 stopped requests (153 s).
         $single = Get-WaPhoneNumber -Context $ctx -PhoneNumberId $ids[250] -Verbose 4>&1
         $singleTook = $clock.Elapsed - $stopped
         @($single | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and "$_" -match 'pausing' }).Count | Should -BeLessOrEqual 1
