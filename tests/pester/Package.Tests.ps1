@@ -9,12 +9,7 @@ BeforeAll {
     $script:data = Import-PowerShellDataFile $manifestPath
     $script:version = $data.ModuleVersion
     $script:pwsh = Join-Path $PSHOME 'pwsh.dll'
-    $script:cmdlets = @('Compare-WaPhoneNumber', 'Confirm-WaPhoneNumberCode', 'Connect-WaAccount', 'Disconnect-WaAccount', 'Get-WaBusinessAccount', 'Get-WaPhoneNumber',
-        'Register-WaPhoneNumber', 'Request-WaPhoneNumberCode', 'Set-WaPhoneNumberPin', 'Test-WaPhoneNumber', 'Unregister-WaPhoneNumber',
-        'New-WaPhoneNumber', 'Set-WaPhoneNumberDisplayName', 'Get-WaPhoneNumberSetting', 'Set-WaPhoneNumberSetting',
-        'Get-WaBusinessProfile', 'Set-WaBusinessProfile',
-        'Confirm-WaWebhookChallenge', 'ConvertFrom-WaWebhook', 'Receive-WaWebhook', 'Test-WaWebhookSignature',
-        'Get-WaWebhookSubscription', 'Register-WaWebhookSubscription', 'Unregister-WaWebhookSubscription', 'Set-WaPhoneNumberWebhook', 'Remove-WaPhoneNumberWebhook') | Sort-Object
+    $script:cmdlets = Get-ExpectedCmdlet
 
     # Runs a script in a new PowerShell (no profile) with the given environment variables, and returns its JSON output as an object.
     function script:Invoke-NewPwsh([string] $script, [hashtable] $environment = @{}) {

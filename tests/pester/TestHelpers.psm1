@@ -39,4 +39,14 @@ function Get-FreePort {
     try { $probe.LocalEndpoint.Port } finally { $probe.Stop() }
 }
 
+# The cmdlets the module exports, written once for the tests of the loaded module and of its package.
+function Get-ExpectedCmdlet {
+    @('Compare-WaPhoneNumber', 'Confirm-WaPhoneNumberCode', 'Connect-WaAccount', 'Disconnect-WaAccount', 'Get-WaBusinessAccount', 'Get-WaPhoneNumber',
+        'Register-WaPhoneNumber', 'Request-WaPhoneNumberCode', 'Set-WaPhoneNumberPin', 'Test-WaPhoneNumber', 'Unregister-WaPhoneNumber',
+        'New-WaPhoneNumber', 'Set-WaPhoneNumberDisplayName', 'Get-WaPhoneNumberSetting', 'Set-WaPhoneNumberSetting',
+        'Get-WaBusinessProfile', 'Set-WaBusinessProfile',
+        'Confirm-WaWebhookChallenge', 'ConvertFrom-WaWebhook', 'Receive-WaWebhook', 'Test-WaWebhookSignature',
+        'Get-WaWebhookSubscription', 'Register-WaWebhookSubscription', 'Unregister-WaWebhookSubscription', 'Set-WaPhoneNumberWebhook', 'Remove-WaPhoneNumberWebhook') | Sort-Object
+}
+
 Export-ModuleMember -Function *
