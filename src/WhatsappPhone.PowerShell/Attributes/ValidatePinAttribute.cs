@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Security;
 using WhatsappPhone.Api;
 
 namespace WhatsappPhone.Cmdlets
@@ -8,11 +7,7 @@ namespace WhatsappPhone.Cmdlets
     public sealed class ValidatePinAttribute : ValidateArgumentsAttribute
     {
         /// <inheritdoc/>
-        protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
-        {
-            string? problem = GraphInput.CheckPin(null);
-            if (arguments is SecureString pin) Secrets.WithRevealed(pin, p => problem = GraphInput.CheckPin(p));
-            if (problem != null) throw new ValidationMetadataException(problem);
-        }
+        protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics) =>
+            SecretValidation.Validate(arguments, GraphInput.CheckPin);
     }
 }

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Security;
 using WhatsappPhone.Api;
 
 namespace WhatsappPhone.Cmdlets
@@ -8,11 +7,7 @@ namespace WhatsappPhone.Cmdlets
     public sealed class ValidateVerificationCodeAttribute : ValidateArgumentsAttribute
     {
         /// <inheritdoc/>
-        protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
-        {
-            string? problem = GraphInput.CheckVerificationCode(null);
-            if (arguments is SecureString code) Secrets.WithRevealed(code, c => problem = GraphInput.CheckVerificationCode(c));
-            if (problem != null) throw new ValidationMetadataException(problem);
-        }
+        protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics) =>
+            SecretValidation.Validate(arguments, GraphInput.CheckVerificationCode);
     }
 }
