@@ -15,8 +15,15 @@ public sealed class FaultTests : EmulatorTest
     {
         await AddFaultAsync(new
         {
-            pathContains = "/phone_numbers", kind = "graph", status = 503, code = 2, isTransient = true,
-            retryAfterSeconds = 7, regainMinutes = 12, count = 2, afterCount = 1,
+            pathContains = "/phone_numbers",
+            kind = "graph",
+            status = 503,
+            code = 2,
+            isTransient = true,
+            retryAfterSeconds = 7,
+            regainMinutes = 12,
+            count = 2,
+            afterCount = 1,
         });
 
         var skipped = await GetAsync(List);

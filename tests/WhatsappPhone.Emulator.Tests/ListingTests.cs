@@ -154,7 +154,7 @@ public sealed class PagingTests : EmulatorTest
     {
         var ids = new List<string>();
         var pages = 0;
-        string? next = $"v25.0/{Emulator.GeneratedWabaId}/phone_numbers?fields=id,status&limit=100";
+        var next = $"v25.0/{Emulator.GeneratedWabaId}/phone_numbers?fields=id,status&limit=100";
         while (next is not null)
         {
             var page = (await GetAsync(next)).Json;

@@ -48,7 +48,7 @@ public static partial class NumberControl
             {
                 var value = node is JsonValue v && v.TryGetValue(out string? text) ? text : null;
                 if (value is null) return Problem(400, $"{name} must be a string.");
-                string? error = name switch
+                var error = name switch
                 {
                     "status" => OneOf(name, value, Statuses, () => number.Status = value, changes),
                     "qualityRating" => OneOf(name, value, Qualities, () => number.QualityRating = value, changes),

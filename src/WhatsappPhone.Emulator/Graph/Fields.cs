@@ -79,8 +79,14 @@ public sealed class FieldCatalog<T>(string nodeType, string[] defaults, IReadOnl
         for (var i = 0; i <= raw.Length; i++)
         {
             var c = i < raw.Length ? raw[i] : ',';
-            if (c == '{') depth++;
-            else if (c == '}') depth--;
+            if (c == '{')
+            {
+                depth++;
+            }
+            else if (c == '}')
+            {
+                depth--;
+            }
             else if (c == ',' && depth == 0)
             {
                 var name = raw[start..i].Split('{')[0].Trim();

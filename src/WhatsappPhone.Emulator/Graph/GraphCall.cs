@@ -143,8 +143,8 @@ public sealed partial class GraphCall
 
     private static string RandomId(int length)
     {
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
-        return RandomNumberGenerator.GetString(alphabet, length);
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+        return RandomNumberGenerator.GetString(Alphabet, length);
     }
 
     [GeneratedRegex(@"^v[0-9]+\.[0-9]+$", RegexOptions.CultureInvariant)]

@@ -39,7 +39,8 @@ public static class GraphErrors
     public static GraphError ObjectNotFound(string id, string method) =>
         new(400, $"Unsupported {method} request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, " +
                  "or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api",
-            100, "GraphMethodException") { Subcode = 33 };
+            100, "GraphMethodException")
+        { Subcode = 33 };
 
     public static GraphError UnknownPath(string components) => new(400, $"Unknown path components: {components}", 2500);
 

@@ -135,7 +135,7 @@ public sealed class WebhookDelivery : IDisposable
                 if (record.Status != "pending") return;
                 record.Attempts = attempt;
             }
-            int status = 0;
+            var status = 0;
             string? error = null;
             try
             {

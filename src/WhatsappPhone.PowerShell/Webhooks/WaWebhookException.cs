@@ -1,22 +1,21 @@
 using System;
 
-namespace WhatsappPhone.Webhooks
+namespace WhatsappPhone.Webhooks;
+
+/// <summary>A webhook body that cannot be taken: too large, not JSON, or not a WhatsApp Business Account notification.</summary>
+public sealed class WaWebhookException : Exception
 {
-    /// <summary>A webhook body that cannot be taken: too large, not JSON, or not a WhatsApp Business Account notification.</summary>
-    public sealed class WaWebhookException : Exception
-    {
-        /// <summary>The error ID of a body over the size limit.</summary>
-        public const string TooLarge = "WaWebhookBodyTooLarge";
-        /// <summary>The error ID of a body that is not JSON.</summary>
-        public const string MalformedJson = "WaWebhookMalformedJson";
-        /// <summary>The error ID of a body that is not a WhatsApp Business Account notification.</summary>
-        public const string NotWhatsAppNotification = "WaWebhookNotWhatsAppNotification";
-        /// <summary>The error ID of a body whose signature does not match.</summary>
-        public const string SignatureInvalid = "WaWebhookSignatureInvalid";
+    /// <summary>The error ID of a body over the size limit.</summary>
+    public const string TooLarge = "WaWebhookBodyTooLarge";
+    /// <summary>The error ID of a body that is not JSON.</summary>
+    public const string MalformedJson = "WaWebhookMalformedJson";
+    /// <summary>The error ID of a body that is not a WhatsApp Business Account notification.</summary>
+    public const string NotWhatsAppNotification = "WaWebhookNotWhatsAppNotification";
+    /// <summary>The error ID of a body whose signature does not match.</summary>
+    public const string SignatureInvalid = "WaWebhookSignatureInvalid";
 
-        internal WaWebhookException(string errorId, string message, Exception? inner = null) : base(message, inner) => ErrorId = errorId;
+    internal WaWebhookException(string errorId, string message, Exception? inner = null) : base(message, inner) => ErrorId = errorId;
 
-        /// <summary>The FullyQualifiedErrorId of the error record: one of the constants of this class.</summary>
-        public string ErrorId { get; }
-    }
+    /// <summary>The FullyQualifiedErrorId of the error record: one of the constants of this class.</summary>
+    public string ErrorId { get; }
 }

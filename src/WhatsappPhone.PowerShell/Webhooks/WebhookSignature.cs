@@ -4,97 +4,96 @@ using System.Security.Cryptography;
 using System.Text;
 using WhatsappPhone.Api;
 
-namespace WhatsappPhone.Webhooks
+namespace WhatsappPhone.Webhooks;
+
+/// <summary>
+/// Meta's X-Hub-Signature-256: "sha256=" and the lowercase hex HMAC-SHA256 of the raw body bytes,
+/// keyed with the app secret. Anything else is simply not a valid signature: no exception.
+/// </summary>
+internal static class WebhookSignature
 {
-    /// <summary>
-    /// Meta's X-Hub-Signature-256: "sha256=" and the lowercase hex HMAC-SHA256 of the raw body bytes,
-    /// keyed with the app secret. Anything else is simply not a valid signature: no exception.
-    /// </summary>
-    internal static class WebhookSignature
+    public const string HeaderName = "X-Hub-Signature-256";
+    private const string Prefix = "sha256=";
+    private const int MacBytes = 32;
+
+    /// <summary>True only when <paramref name="header"/> is the signature of exactly these bytes.</summary>
+    public static bool IsValid(byte[] body, string? header, SecureString appSecret)
     {
-        public const string HeaderName = "X-Hub-Signature-256";
-        const string Prefix = "sha256=";
-        const int MacBytes = 32;
-
-        /// <summary>True only when <paramref name="header"/> is the signature of exactly these bytes.</summary>
-        public static bool IsValid(byte[] body, string? header, SecureString appSecret)
-        {
-            if (body == null) throw new ArgumentNullException(nameof(body));
-            if (appSecret == null) throw new ArgumentNullException(nameof(appSecret));
-            if (!TryParse(header, out var given)) return false;
-            var expected = Compute(body, appSecret);
-            return ConstantTime.Equal(expected, given);
-        }
-
-        /// <summary>The HMAC-SHA256 of the body, keyed with the secret's UTF-8 bytes.</summary>
-        internal static byte[] Compute(byte[] body, SecureString appSecret)
-        {
-            byte[] key = Array.Empty<byte>();
-            try
-            {
-                Secrets.WithRevealed(appSecret, s => key = Encoding.UTF8.GetBytes(s));
-                using var hmac = new HMACSHA256(key);
-                return hmac.ComputeHash(body);
-            }
-            finally
-            {
-                Array.Clear(key, 0, key.Length);
-            }
-        }
-
-        /// <summary>"sha256=" (any case) and exactly 64 hex digits (any case), nothing around them.</summary>
-        static bool TryParse(string? header, out byte[] mac)
-        {
-            mac = Array.Empty<byte>();
-            if (header == null || header.Length != Prefix.Length + 2 * MacBytes) return false;
-            if (string.Compare(header, 0, Prefix, 0, Prefix.Length, StringComparison.OrdinalIgnoreCase) != 0) return false;
-            var bytes = new byte[MacBytes];
-            for (var i = 0; i < MacBytes; i++)
-            {
-                var hi = HexValue(header[Prefix.Length + 2 * i]);
-                var lo = HexValue(header[Prefix.Length + 2 * i + 1]);
-                if (hi < 0 || lo < 0) return false;
-                bytes[i] = (byte)((hi << 4) | lo);
-            }
-            mac = bytes;
-            return true;
-        }
-
-        static int HexValue(char c) =>
-            c >= '0' && c <= '9' ? c - '0'
-            : c >= 'a' && c <= 'f' ? c - 'a' + 10
-            : c >= 'A' && c <= 'F' ? c - 'A' + 10
-            : -1;
+        if (body == null) throw new ArgumentNullException(nameof(body));
+        if (appSecret == null) throw new ArgumentNullException(nameof(appSecret));
+        if (!TryParse(header, out var given)) return false;
+        var expected = Compute(body, appSecret);
+        return ConstantTime.Equal(expected, given);
     }
 
-    /// <summary>Comparisons whose time does not depend on where the inputs differ (netstandard2.0 has no FixedTimeEquals).</summary>
-    internal static class ConstantTime
+    /// <summary>The HMAC-SHA256 of the body, keyed with the secret's UTF-8 bytes.</summary>
+    internal static byte[] Compute(byte[] body, SecureString appSecret)
     {
-        /// <summary>Equal length and equal bytes; every byte is compared whatever the first difference.</summary>
-        public static bool Equal(byte[] a, byte[] b)
+        var key = Array.Empty<byte>();
+        try
         {
-            if (a == null || b == null || a.Length != b.Length) return false;
-            var diff = 0;
-            for (var i = 0; i < a.Length; i++) diff |= a[i] ^ b[i];
-            return diff == 0;
+            Secrets.WithRevealed(appSecret, s => key = Encoding.UTF8.GetBytes(s));
+            using var hmac = new HMACSHA256(key);
+            return hmac.ComputeHash(body);
         }
+        finally
+        {
+            Array.Clear(key, 0, key.Length);
+        }
+    }
 
-        /// <summary>
-        /// Two secrets' texts compared through their SHA-256, so neither the place of the first
-        /// difference nor the length of the expected secret shows in the time taken.
-        /// </summary>
-        public static bool EqualText(string given, SecureString expected)
+    /// <summary>"sha256=" (any case) and exactly 64 hex digits (any case), nothing around them.</summary>
+    private static bool TryParse(string? header, out byte[] mac)
+    {
+        mac = Array.Empty<byte>();
+        if (header == null || header.Length != Prefix.Length + 2 * MacBytes) return false;
+        if (string.Compare(header, 0, Prefix, 0, Prefix.Length, StringComparison.OrdinalIgnoreCase) != 0) return false;
+        var bytes = new byte[MacBytes];
+        for (var i = 0; i < MacBytes; i++)
         {
-            using var sha = SHA256.Create();
-            var givenHash = sha.ComputeHash(Encoding.UTF8.GetBytes(given));
-            var expectedHash = Array.Empty<byte>();
-            Secrets.WithRevealed(expected, s =>
-            {
-                var bytes = Encoding.UTF8.GetBytes(s);
-                expectedHash = sha.ComputeHash(bytes);
-                Array.Clear(bytes, 0, bytes.Length);
-            });
-            return Equal(givenHash, expectedHash);
+            var hi = HexValue(header[Prefix.Length + 2 * i]);
+            var lo = HexValue(header[Prefix.Length + 2 * i + 1]);
+            if (hi < 0 || lo < 0) return false;
+            bytes[i] = (byte)((hi << 4) | lo);
         }
+        mac = bytes;
+        return true;
+    }
+
+    private static int HexValue(char c) =>
+        c >= '0' && c <= '9' ? c - '0'
+        : c >= 'a' && c <= 'f' ? c - 'a' + 10
+        : c >= 'A' && c <= 'F' ? c - 'A' + 10
+        : -1;
+}
+
+/// <summary>Comparisons whose time does not depend on where the inputs differ (netstandard2.0 has no FixedTimeEquals).</summary>
+internal static class ConstantTime
+{
+    /// <summary>Equal length and equal bytes; every byte is compared whatever the first difference.</summary>
+    public static bool Equal(byte[] a, byte[] b)
+    {
+        if (a == null || b == null || a.Length != b.Length) return false;
+        var diff = 0;
+        for (var i = 0; i < a.Length; i++) diff |= a[i] ^ b[i];
+        return diff == 0;
+    }
+
+    /// <summary>
+    /// Two secrets' texts compared through their SHA-256, so neither the place of the first
+    /// difference nor the length of the expected secret shows in the time taken.
+    /// </summary>
+    public static bool EqualText(string given, SecureString expected)
+    {
+        using var sha = SHA256.Create();
+        var givenHash = sha.ComputeHash(Encoding.UTF8.GetBytes(given));
+        var expectedHash = Array.Empty<byte>();
+        Secrets.WithRevealed(expected, s =>
+        {
+            var bytes = Encoding.UTF8.GetBytes(s);
+            expectedHash = sha.ComputeHash(bytes);
+            Array.Clear(bytes, 0, bytes.Length);
+        });
+        return Equal(givenHash, expectedHash);
     }
 }

@@ -1,53 +1,52 @@
 using System.Linq;
 using Xunit;
 
-namespace WhatsappPhone.Tests.Cmdlets
+namespace WhatsappPhone.Tests.Cmdlets;
+
+/// <summary>
+/// -Debug writes the request trace and never prompts: nothing may ask after a change was sent.
+/// Windows PowerShell (and PowerShell before 7.4) turn -Debug on a compiled cmdlet into
+/// $DebugPreference = 'Inquire'; these tests set Inquire themselves, as that is what the cmdlet sees there.
+/// </summary>
+[Collection(EnvironmentVariableCollection.Name)]
+public sealed class DebugStreamTests : RunspaceTest
 {
-    /// <summary>
-    /// -Debug writes the request trace and never prompts: nothing may ask after a change was sent.
-    /// Windows PowerShell (and PowerShell before 7.4) turn -Debug on a compiled cmdlet into
-    /// $DebugPreference = 'Inquire'; these tests set Inquire themselves, as that is what the cmdlet sees there.
-    /// </summary>
-    [Collection(EnvironmentVariableCollection.Name)]
-    public sealed class DebugStreamTests : RunspaceTest
+    private static readonly NonInteractiveHost Host = new NonInteractiveHost();
+
+    public DebugStreamTests() : base(Host) => Host.Prompts = 0;
+
+    [Theory]
+    [InlineData("Register-WaPhoneNumber -PhoneNumberId 107878721936019 -Pin '123456' -Confirm:$false")]
+    [InlineData("Unregister-WaPhoneNumber -PhoneNumberId 107878721936019 -Force")]
+    [InlineData("Set-WaPhoneNumberPin -PhoneNumberId 107878721936019 -Pin '123456' -Confirm:$false")]
+    public void A_change_with_debug_in_a_host_that_cannot_prompt_is_done_once_and_reported_done(string command)
     {
-        static readonly NonInteractiveHost Host = new NonInteractiveHost();
+        using var graph = new RecordingGraph(_ => (200, "{\"success\":true}"));
 
-        public DebugStreamTests() : base(Host) => Host.Prompts = 0;
+        var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {graph.Uri} -MaxRetries 0; $DebugPreference = 'Inquire'; {command}");
 
-        [Theory]
-        [InlineData("Register-WaPhoneNumber -PhoneNumberId 107878721936019 -Pin '123456' -Confirm:$false")]
-        [InlineData("Unregister-WaPhoneNumber -PhoneNumberId 107878721936019 -Force")]
-        [InlineData("Set-WaPhoneNumberPin -PhoneNumberId 107878721936019 -Pin '123456' -Confirm:$false")]
-        public void A_change_with_debug_in_a_host_that_cannot_prompt_is_done_once_and_reported_done(string command)
+        Assert.Empty(r.Errors);
+        Assert.Equal(0, Host.Prompts);
+        Assert.Equal(1, graph.Count);
+        Assert.Contains(r.Debug, line => line.StartsWith("POST "));
+    }
+
+    [Fact]
+    public void A_listing_with_debug_writes_a_line_per_page_and_never_prompts()
+    {
+        var served = 0;
+        using var graph = new RecordingGraph(request =>
         {
-            using var graph = new RecordingGraph(_ => (200, "{\"success\":true}"));
+            var n = System.Threading.Interlocked.Increment(ref served);
+            var next = n < 3 ? $",\"paging\":{{\"next\":\"http://127.0.0.1:{request.Url!.Port}/v25.0/114503234599312/phone_numbers?after=p{n}\"}}" : "";
+            return (200, $"{{\"data\":[{{\"id\":\"{n}\"}}]{next}}}");
+        });
 
-            var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {graph.Uri} -MaxRetries 0; $DebugPreference = 'Inquire'; {command}");
+        var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {graph.Uri} -MaxRetries 0; $DebugPreference = 'Inquire'; Get-WaPhoneNumber -BusinessAccountId 114503234599312");
 
-            Assert.Empty(r.Errors);
-            Assert.Equal(0, Host.Prompts);
-            Assert.Equal(1, graph.Count);
-            Assert.Contains(r.Debug, line => line.StartsWith("POST "));
-        }
-
-        [Fact]
-        public void A_listing_with_debug_writes_a_line_per_page_and_never_prompts()
-        {
-            var served = 0;
-            using var graph = new RecordingGraph(request =>
-            {
-                var n = System.Threading.Interlocked.Increment(ref served);
-                var next = n < 3 ? $",\"paging\":{{\"next\":\"http://127.0.0.1:{request.Url!.Port}/v25.0/114503234599312/phone_numbers?after=p{n}\"}}" : "";
-                return (200, $"{{\"data\":[{{\"id\":\"{n}\"}}]{next}}}");
-            });
-
-            var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {graph.Uri} -MaxRetries 0; $DebugPreference = 'Inquire'; Get-WaPhoneNumber -BusinessAccountId 114503234599312");
-
-            Assert.Empty(r.Errors);
-            Assert.Equal(0, Host.Prompts);
-            Assert.Equal(new[] { "1", "2", "3" }, r.Output.Select(o => (string)o.Properties["Id"].Value));
-            Assert.Equal(3, r.Debug.Count(line => line.StartsWith("GET ")));
-        }
+        Assert.Empty(r.Errors);
+        Assert.Equal(0, Host.Prompts);
+        Assert.Equal(new[] { "1", "2", "3" }, r.Output.Select(o => (string)o.Properties["Id"].Value));
+        Assert.Equal(3, r.Debug.Count(line => line.StartsWith("GET ")));
     }
 }

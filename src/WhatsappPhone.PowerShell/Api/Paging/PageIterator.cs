@@ -5,71 +5,71 @@ using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace WhatsappPhone.Api.Paging
+namespace WhatsappPhone.Api.Paging;
+
+/// <summary>
+/// The one paging loop of every listing: follows paging.next a page at a time, as the caller asks,
+/// until there is no next link or <c>enough</c> items were read. A next link is untrusted: one
+/// that leads back to a page already read (the same link, or the same cursor) would loop forever,
+/// so the listing stops with an error after the last new page, and no item is read twice.
+/// </summary>
+internal sealed class PageIterator<T>
 {
-    /// <summary>
-    /// The one paging loop of every listing: follows paging.next a page at a time, as the caller asks,
-    /// until there is no next link or <c>enough</c> items were read. A next link is untrusted: one
-    /// that leads back to a page already read (the same link, or the same cursor) would loop forever,
-    /// so the listing stops with an error after the last new page, and no item is read twice.
-    /// </summary>
-    internal sealed class PageIterator<T>
+    private readonly Func<Uri, CancellationToken, Task<Page<T>>> _fetch;
+    private readonly ulong _enough;
+    private readonly HashSet<string> _followed = new HashSet<string>(StringComparer.Ordinal);
+    private Uri? _next;
+    private GraphApiException? _loop;
+
+    /// <param name="first">The first page's URI.</param>
+    /// <param name="fetch">Reads one page; the client checks its origin and strips tokens from its next link.</param>
+    /// <param name="enough">Stop once this many items were read (the page that reaches it is the last).</param>
+    public PageIterator(Uri first, Func<Uri, CancellationToken, Task<Page<T>>> fetch, ulong enough = ulong.MaxValue)
     {
-        readonly Func<Uri, CancellationToken, Task<Page<T>>> fetch;
-        readonly ulong enough;
-        readonly HashSet<string> followed = new HashSet<string>(StringComparer.Ordinal);
-        Uri? next;
-        GraphApiException? loop;
+        _fetch = fetch;
+        _enough = enough;
+        _next = first;
+        Follow(first);
+    }
 
-        /// <param name="first">The first page's URI.</param>
-        /// <param name="fetch">Reads one page; the client checks its origin and strips tokens from its next link.</param>
-        /// <param name="enough">Stop once this many items were read (the page that reaches it is the last).</param>
-        public PageIterator(Uri first, Func<Uri, CancellationToken, Task<Page<T>>> fetch, ulong enough = ulong.MaxValue)
+    /// <summary>Pages read so far.</summary>
+    public int PagesRead { get; private set; }
+
+    public ulong ItemsRead { get; private set; }
+
+    /// <summary>The next page, or null when the listing is complete or enough was read.</summary>
+    public async Task<Page<T>?> NextAsync(CancellationToken cancellationToken)
+    {
+        if (_loop != null) throw _loop;
+        if (_next == null || ItemsRead >= _enough) return null;
+        var page = await _fetch(_next, cancellationToken).ConfigureAwait(false);
+        PagesRead++;
+        ItemsRead += (ulong)page.Items.Count;
+        _next = page.Next;
+        if (_next != null && ItemsRead < _enough && !Follow(_next))
         {
-            this.fetch = fetch;
-            this.enough = enough;
-            next = first;
-            Follow(first);
+            _loop = new GraphApiException(
+                $"The Graph API answered a next-page link to a page already read, after page {PagesRead}: following it would repeat the listing without end, " +
+                $"so it stopped there, after {ItemsRead} items, none read twice. Try again later; if it persists, the listing is broken on Graph's side.",
+                HttpStatusCode.OK)
+            { Request = "GET " + _next.AbsolutePath, LocalErrorId = "WaApi.PagingLoop" };
+            _next = null;
         }
+        return page;
+    }
 
-        /// <summary>Pages read so far.</summary>
-        public int PagesRead { get; private set; }
-
-        public ulong ItemsRead { get; private set; }
-
-        /// <summary>The next page, or null when the listing is complete or enough was read.</summary>
-        public async Task<Page<T>?> NextAsync(CancellationToken cancellationToken)
-        {
-            if (loop != null) throw loop;
-            if (next == null || ItemsRead >= enough) return null;
-            var page = await fetch(next, cancellationToken).ConfigureAwait(false);
-            PagesRead++;
-            ItemsRead += (ulong)page.Items.Count;
-            next = page.Next;
-            if (next != null && ItemsRead < enough && !Follow(next))
-            {
-                loop = new GraphApiException(
-                    $"The Graph API answered a next-page link to a page already read, after page {PagesRead}: following it would repeat the listing without end, " +
-                    $"so it stopped there, after {ItemsRead} items, none read twice. Try again later; if it persists, the listing is broken on Graph's side.",
-                    HttpStatusCode.OK) { Request = "GET " + next.AbsolutePath, LocalErrorId = "WaApi.PagingLoop" };
-                next = null;
-            }
-            return page;
-        }
-
-        /// <summary>Records a link; false when it, or its cursor, was followed before.</summary>
-        bool Follow(Uri link)
-        {
-            // Unescaped, so a server's "fields=a%2Cb" is the link "fields=a,b" the listing started with.
-            var query = link.Query.TrimStart('?').Split(new[] { '&' }, StringSplitOptions.RemoveEmptyEntries)
-                .Select(p => Uri.UnescapeDataString(p.Replace('+', ' ')))
-                .Where(p => !p.StartsWith("access_token=", StringComparison.OrdinalIgnoreCase))
-                .OrderBy(p => p, StringComparer.Ordinal)
-                .ToList();
-            var newLink = followed.Add("link " + link.GetLeftPart(UriPartial.Path) + "?" + string.Join("&", query));
-            var cursor = query.FirstOrDefault(p => p.StartsWith("after=", StringComparison.Ordinal));
-            var newCursor = cursor == null || followed.Add("cursor " + link.AbsolutePath + " " + cursor);
-            return newLink && newCursor;
-        }
+    /// <summary>Records a link; false when it, or its cursor, was followed before.</summary>
+    private bool Follow(Uri link)
+    {
+        // Unescaped, so a server's "fields=a%2Cb" is the link "fields=a,b" the listing started with.
+        var query = link.Query.TrimStart('?').Split(new[] { '&' }, StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => Uri.UnescapeDataString(p.Replace('+', ' ')))
+            .Where(p => !p.StartsWith("access_token=", StringComparison.OrdinalIgnoreCase))
+            .OrderBy(p => p, StringComparer.Ordinal)
+            .ToList();
+        var newLink = _followed.Add("link " + link.GetLeftPart(UriPartial.Path) + "?" + string.Join("&", query));
+        var cursor = query.FirstOrDefault(p => p.StartsWith("after=", StringComparison.Ordinal));
+        var newCursor = cursor == null || _followed.Add("cursor " + link.AbsolutePath + " " + cursor);
+        return newLink && newCursor;
     }
 }

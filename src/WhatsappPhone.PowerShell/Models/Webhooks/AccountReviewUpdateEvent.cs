@@ -1,9 +1,8 @@
-namespace WhatsappPhone.Models.Webhooks
+namespace WhatsappPhone.Models.Webhooks;
+
+/// <summary>account_review_update: the review decision on the WhatsApp Business Account.</summary>
+public sealed class AccountReviewUpdateEvent : WebhookEvent
 {
-    /// <summary>account_review_update: the review decision on the WhatsApp Business Account.</summary>
-    public sealed class AccountReviewUpdateEvent : WebhookEvent
-    {
-        /// <summary>APPROVED, REJECTED, PENDING or DEFERRED.</summary>
-        public string? Decision { get; internal set; }
-    }
+    /// <summary>APPROVED, REJECTED, PENDING or DEFERRED.</summary>
+    public string? Decision { get; internal set; }
 }
