@@ -59,7 +59,7 @@ public class GraphApiException : Exception
     internal string? Advice { get; set; }
 
     /// <summary>What the request was about, so the cmdlet layer can fit its advice to the ID that failed.</summary>
-    internal GraphTarget Target { get; set; }
+    internal IdKind? Target { get; set; }
 
     /// <summary>Graph said the ID is a phone number where a WhatsApp Business Account was expected.</summary>
     internal bool PhoneNumberAsAccount { get; set; }

@@ -37,7 +37,7 @@ internal sealed partial class GraphClient
             if (migrate) w.WriteBoolean("migrate_phone_number", true);
         });
         var path = $"{businessAccountId}/phone_numbers";
-        using var doc = await _pipeline.SendAsync(new GraphRequest(HttpMethod.Post, ApiUri(path, null), businessAccountId, GraphTarget.BusinessAccount, () => JsonContent(body)), cancellationToken).ConfigureAwait(false);
+        using var doc = await _pipeline.SendAsync(new GraphRequest(HttpMethod.Post, ApiUri(path, null), businessAccountId, IdKind.BusinessAccount, () => JsonContent(body)), cancellationToken).ConfigureAwait(false);
         var id = GraphJson.Text(GraphJson.Property(doc.RootElement, "id"));
         try
         {
@@ -61,7 +61,7 @@ internal sealed partial class GraphClient
     public async Task<PhoneNumberSetting> GetSettingsAsync(string phoneNumberId, CancellationToken cancellationToken)
     {
         GraphInput.RequireId(phoneNumberId, IdKind.PhoneNumber, nameof(phoneNumberId));
-        using var doc = await _pipeline.SendAsync(new GraphRequest(HttpMethod.Get, ApiUri($"{phoneNumberId}/settings", null), phoneNumberId, GraphTarget.PhoneNumber), cancellationToken).ConfigureAwait(false);
+        using var doc = await _pipeline.SendAsync(new GraphRequest(HttpMethod.Get, ApiUri($"{phoneNumberId}/settings", null), phoneNumberId, IdKind.PhoneNumber), cancellationToken).ConfigureAwait(false);
         return PhoneNumberSettingJson.Read(doc.RootElement, phoneNumberId);
     }
 
@@ -85,7 +85,7 @@ internal sealed partial class GraphClient
     {
         GraphInput.RequireId(phoneNumberId, IdKind.PhoneNumber, nameof(phoneNumberId));
         var uri = ApiUri($"{phoneNumberId}/whatsapp_business_profile", "fields=" + Escape(string.Join(",", BusinessProfileJson.Fields)));
-        using var doc = await _pipeline.SendAsync(new GraphRequest(HttpMethod.Get, uri, phoneNumberId, GraphTarget.PhoneNumber), cancellationToken).ConfigureAwait(false);
+        using var doc = await _pipeline.SendAsync(new GraphRequest(HttpMethod.Get, uri, phoneNumberId, IdKind.PhoneNumber), cancellationToken).ConfigureAwait(false);
         return BusinessProfileJson.Read(doc.RootElement, phoneNumberId);
     }
 
@@ -121,7 +121,7 @@ internal sealed partial class GraphClient
         GraphInput.RequireId(appId, IdKind.App, nameof(appId));
         var query = $"file_name={Uri.EscapeDataString(fileName)}&file_length={bytes.Length.ToString(CultureInfo.InvariantCulture)}&file_type={Uri.EscapeDataString(mimeType)}";
         string session;
-        using (var doc = await _pipeline.SendAsync(new GraphRequest(HttpMethod.Post, ApiUri($"{appId}/uploads", query), null, GraphTarget.None), cancellationToken).ConfigureAwait(false))
+        using (var doc = await _pipeline.SendAsync(new GraphRequest(HttpMethod.Post, ApiUri($"{appId}/uploads", query), null, null), cancellationToken).ConfigureAwait(false))
         {
             session = GraphJson.Text(GraphJson.Property(doc.RootElement, "id")) ?? "";
             if (!UploadSession.IsMatch(session))
@@ -130,7 +130,7 @@ internal sealed partial class GraphClient
                 { Request = $"POST /{appId}/uploads" };
             }
         }
-        var upload = new GraphRequest(HttpMethod.Post, ApiUri(session, null), null, GraphTarget.None, () =>
+        var upload = new GraphRequest(HttpMethod.Post, ApiUri(session, null), null, null, () =>
         {
             var content = new ByteArrayContent(bytes);
             content.Headers.ContentType = new MediaTypeHeaderValue(mimeType);
@@ -162,7 +162,7 @@ internal sealed partial class GraphClient
     {
         GraphInput.RequireId(businessAccountId, IdKind.BusinessAccount, nameof(businessAccountId));
         var uri = ApiUri(businessAccountId, "fields=" + Escape(string.Join(",", BusinessAccountJson.Fields)));
-        using var doc = await _pipeline.SendAsync(new GraphRequest(HttpMethod.Get, uri, businessAccountId, GraphTarget.BusinessAccount), cancellationToken).ConfigureAwait(false);
+        using var doc = await _pipeline.SendAsync(new GraphRequest(HttpMethod.Get, uri, businessAccountId, IdKind.BusinessAccount), cancellationToken).ConfigureAwait(false);
         return BusinessAccountJson.Read(doc.RootElement, null, null);
     }
 }

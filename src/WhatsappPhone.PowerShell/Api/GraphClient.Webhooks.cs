@@ -24,7 +24,7 @@ internal sealed partial class GraphClient
         GraphInput.RequireId(businessAccountId, IdKind.BusinessAccount, nameof(businessAccountId));
         var all = new List<WebhookSubscription>();
         var pages = new PageIterator<WebhookSubscription>(ApiUri($"{businessAccountId}/subscribed_apps", null),
-            (uri, ct) => GetPageAsync(uri, businessAccountId, GraphTarget.BusinessAccount, e => WebhookJson.ReadSubscription(e, businessAccountId), ct));
+            (uri, ct) => GetPageAsync(uri, businessAccountId, IdKind.BusinessAccount, e => WebhookJson.ReadSubscription(e, businessAccountId), ct));
         while (pages.PagesRead < MaxSubscriptionPages && await pages.NextAsync(cancellationToken).ConfigureAwait(false) is { } page)
             all.AddRange(page.Items);
         return all;
@@ -44,14 +44,14 @@ internal sealed partial class GraphClient
             w.WriteString("override_callback_uri", WebhookInput.RequireCallbackUri(overrideCallbackUri.OriginalString, nameof(overrideCallbackUri)).OriginalString);
             WriteVerifyToken(w, "verify_token", verifyToken!);
         });
-        return SendForSuccessAsync(HttpMethod.Post, businessAccountId, GraphTarget.BusinessAccount, $"{businessAccountId}/subscribed_apps", body, cancellationToken);
+        return SendForSuccessAsync(HttpMethod.Post, businessAccountId, IdKind.BusinessAccount, $"{businessAccountId}/subscribed_apps", body, cancellationToken);
     }
 
     /// <summary>DELETE /{waba-id}/subscribed_apps: the account stops sending this app any webhook.</summary>
     public Task UnsubscribeWebhooksAsync(string businessAccountId, CancellationToken cancellationToken)
     {
         GraphInput.RequireId(businessAccountId, IdKind.BusinessAccount, nameof(businessAccountId));
-        return SendForSuccessAsync(HttpMethod.Delete, businessAccountId, GraphTarget.BusinessAccount, $"{businessAccountId}/subscribed_apps", null, cancellationToken);
+        return SendForSuccessAsync(HttpMethod.Delete, businessAccountId, IdKind.BusinessAccount, $"{businessAccountId}/subscribed_apps", null, cancellationToken);
     }
 
     /// <summary>POST /{phone-number-id} {"webhook_configuration":{...}}: the number's message webhooks go to the callback, once Meta verified it.</summary>
@@ -85,7 +85,7 @@ internal sealed partial class GraphClient
     public async Task<PhoneNumberWebhook> GetPhoneNumberWebhookAsync(string phoneNumberId, CancellationToken cancellationToken)
     {
         GraphInput.RequireId(phoneNumberId, IdKind.PhoneNumber, nameof(phoneNumberId));
-        using var doc = await _pipeline.SendAsync(new GraphRequest(HttpMethod.Get, ApiUri(phoneNumberId, "fields=id,webhook_configuration"), phoneNumberId, GraphTarget.PhoneNumber), cancellationToken).ConfigureAwait(false);
+        using var doc = await _pipeline.SendAsync(new GraphRequest(HttpMethod.Get, ApiUri(phoneNumberId, "fields=id,webhook_configuration"), phoneNumberId, IdKind.PhoneNumber), cancellationToken).ConfigureAwait(false);
         return WebhookJson.ReadConfiguration(doc.RootElement, phoneNumberId);
     }
 

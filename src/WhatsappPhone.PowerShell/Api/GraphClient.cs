@@ -56,7 +56,7 @@ internal sealed partial class GraphClient
 
     /// <summary>Fetches one page of phone numbers and parses it whole before returning any of it.</summary>
     public Task<Page<PhoneNumber>> GetPhoneNumberPageAsync(Uri pageUri, string businessAccountId, ICollection<string>? extraFields, CancellationToken cancellationToken) =>
-        GetPageAsync(pageUri, businessAccountId, GraphTarget.BusinessAccount, e => PhoneNumberJson.Read(e, businessAccountId, extraFields), cancellationToken);
+        GetPageAsync(pageUri, businessAccountId, IdKind.BusinessAccount, e => PhoneNumberJson.Read(e, businessAccountId, extraFields), cancellationToken);
 
     /// <summary>The first page of a business portfolio's owned or client WhatsApp Business Accounts.</summary>
     public Uri BusinessAccountsUri(string businessId, BusinessAccountOwnership ownership, int limit)
@@ -67,10 +67,10 @@ internal sealed partial class GraphClient
     }
 
     public Task<Page<BusinessAccount>> GetBusinessAccountPageAsync(Uri pageUri, string businessId, BusinessAccountOwnership ownership, CancellationToken cancellationToken) =>
-        GetPageAsync(pageUri, businessId, GraphTarget.Business, e => BusinessAccountJson.Read(e, businessId, ownership), cancellationToken);
+        GetPageAsync(pageUri, businessId, IdKind.BusinessPortfolio, e => BusinessAccountJson.Read(e, businessId, ownership), cancellationToken);
 
     /// <summary>One page of any Graph listing, parsed whole: a page cut off and retried never yields an item twice.</summary>
-    private async Task<Page<T>> GetPageAsync<T>(Uri pageUri, string ownerId, GraphTarget owner, Func<JsonElement, T> read, CancellationToken cancellationToken)
+    private async Task<Page<T>> GetPageAsync<T>(Uri pageUri, string ownerId, IdKind owner, Func<JsonElement, T> read, CancellationToken cancellationToken)
     {
         var request = new GraphRequest(HttpMethod.Get, CheckSameOrigin(pageUri), ownerId, owner);
         using var doc = await _pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -105,7 +105,7 @@ internal sealed partial class GraphClient
     {
         GraphInput.RequireId(phoneNumberId, IdKind.PhoneNumber, nameof(phoneNumberId));
         var uri = ApiUri(phoneNumberId, "fields=" + Escape(string.Join(",", fields)));
-        using var doc = await _pipeline.SendAsync(new GraphRequest(HttpMethod.Get, uri, phoneNumberId, GraphTarget.PhoneNumber), cancellationToken).ConfigureAwait(false);
+        using var doc = await _pipeline.SendAsync(new GraphRequest(HttpMethod.Get, uri, phoneNumberId, IdKind.PhoneNumber), cancellationToken).ConfigureAwait(false);
         return PhoneNumberJson.Read(doc.RootElement, null, extraFields);
     }
 
@@ -167,10 +167,10 @@ internal sealed partial class GraphClient
     }
 
     private Task PostForSuccessAsync(string phoneNumberId, string path, byte[]? body, CancellationToken cancellationToken) =>
-        SendForSuccessAsync(HttpMethod.Post, phoneNumberId, GraphTarget.PhoneNumber, path, body, cancellationToken);
+        SendForSuccessAsync(HttpMethod.Post, phoneNumberId, IdKind.PhoneNumber, path, body, cancellationToken);
 
     /// <summary>A change that Graph confirms with {"success":true}; the body is cleared after sending.</summary>
-    private async Task SendForSuccessAsync(HttpMethod method, string targetId, GraphTarget target, string path, byte[]? body, CancellationToken cancellationToken)
+    private async Task SendForSuccessAsync(HttpMethod method, string targetId, IdKind? target, string path, byte[]? body, CancellationToken cancellationToken)
     {
         try
         {

@@ -114,12 +114,12 @@ internal static class GraphErrorCodes
         : GraphErrorKind.Unexpected;
 
     /// <summary>What to do next, for the codes people meet most, fitted to what the request was about. Names no cmdlet.</summary>
-    public static string? Advice(int? code, int? subcode, GraphTarget target, string? targetId) => (code, subcode) switch
+    public static string? Advice(int? code, int? subcode, IdKind? target, string? targetId) => (code, subcode) switch
     {
         (100, 33) => target switch
         {
-            GraphTarget.BusinessAccount => $"WhatsApp Business Account {targetId} is unknown, or not visible to this token: check the account ID, and that the token's system user was given access to the account.",
-            GraphTarget.Business => $"Business portfolio {targetId} is unknown, or not visible to this token: check the portfolio ID, and that the token's system user belongs to the portfolio.",
+            IdKind.BusinessAccount => $"WhatsApp Business Account {targetId} is unknown, or not visible to this token: check the account ID, and that the token's system user was given access to the account.",
+            IdKind.BusinessPortfolio => $"Business portfolio {targetId} is unknown, or not visible to this token: check the portfolio ID, and that the token's system user belongs to the portfolio.",
             _ => "Check that you passed a phone-number ID (such as 107878721936019), not the phone number itself, and that the token may manage this account.",
         },
         (100, 2388001) => "The display name is not approved yet: wait until NameStatus is APPROVED, then register.",

@@ -1,6 +1,6 @@
 namespace WhatsappPhone.Api;
 
-/// <summary>Which Graph object an ID names; messages about a bad ID say which was expected.</summary>
+/// <summary>Which Graph object an ID names: what an ID parameter takes (messages about a bad ID say which was expected) and what a request is about (advice and pacing fit it).</summary>
 public enum IdKind
 {
     /// <summary>A phone number's ID (not the phone number itself).</summary>

@@ -39,7 +39,7 @@ internal static class ErrorRecords
         if (ex.RetryBudgetExceeded != null) return "Connect-WaAccount -MaxRetryWaitSec sets the retry budget.";
         return (ex.Code, ex.Subcode) switch
         {
-            (100, 33) when ex.Target == GraphTarget.PhoneNumber => "Get-WaPhoneNumber lists the IDs of a WhatsApp Business Account.",
+            (100, 33) when ex.Target == IdKind.PhoneNumber => "Get-WaPhoneNumber lists the IDs of a WhatsApp Business Account.",
             (190, _) => "Pass the new token to Connect-WaAccount, or set WHATSAPP_ACCESS_TOKEN.",
             (133005, _) => "Set-WaPhoneNumberPin sets a new PIN.",
             (133006, _) => "Request a code with Request-WaPhoneNumberCode and confirm it with Confirm-WaPhoneNumberCode, then register.",

@@ -3,19 +3,10 @@ using System.Net.Http;
 
 namespace WhatsappPhone.Api.Pipeline;
 
-/// <summary>What a request is about, so advice and pacing fit the ID that was sent, not a guess from the URL.</summary>
-internal enum GraphTarget
-{
-    None,
-    PhoneNumber,
-    BusinessAccount,
-    Business,
-}
-
 /// <summary>One request to send (and perhaps send again): <see cref="Content"/> builds a fresh body for each attempt.</summary>
 internal sealed class GraphRequest
 {
-    public GraphRequest(HttpMethod method, Uri uri, string? targetId, GraphTarget target, Func<HttpContent>? content = null)
+    public GraphRequest(HttpMethod method, Uri uri, string? targetId, IdKind? target, Func<HttpContent>? content = null)
     {
         Method = method;
         Uri = uri;
@@ -28,7 +19,8 @@ internal sealed class GraphRequest
     public Uri Uri { get; }
     /// <summary>The Graph node the request is about (a number, account or portfolio ID), if any.</summary>
     public string? TargetId { get; }
-    public GraphTarget Target { get; }
+    /// <summary>What kind of node <see cref="TargetId"/> is, so advice and pacing fit the ID that was sent, not a guess from the URL; null when the request is about no node.</summary>
+    public IdKind? Target { get; }
     public Func<HttpContent>? Content { get; }
 
     /// <summary>Adjusts each attempt's request after the usual headers are set (the upload API's OAuth scheme and file_offset).</summary>

@@ -122,7 +122,7 @@ internal sealed class UsageThrottle
 
     private string? AccountAbout(GraphRequest request) =>
         request.TargetId == null ? null
-        : request.Target == GraphTarget.BusinessAccount ? request.TargetId
+        : request.Target == IdKind.BusinessAccount ? request.TargetId
         : _accountOf.TryGetValue(request.TargetId, out var owner) ? owner
         : null;
 
@@ -136,7 +136,7 @@ internal sealed class UsageThrottle
         {
             name = id;
         }
-        else if (request.Target == GraphTarget.BusinessAccount) { }
+        else if (request.Target == IdKind.BusinessAccount) { }
         else if (id != null && _accountOf.TryGetValue(id, out var owner) && _accounts.TryGetValue(owner, out account))
         {
             name = owner;
