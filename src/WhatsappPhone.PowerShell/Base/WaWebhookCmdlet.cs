@@ -32,7 +32,7 @@ public abstract class WaWebhookCmdlet : WaApiCmdlet
         return events.Count;
     }
 
-    private void ResolveNumber(WebhookEvent ev)
+    private protected void ResolveNumber(WebhookEvent ev)
     {
         if (_resolver == null)
         {

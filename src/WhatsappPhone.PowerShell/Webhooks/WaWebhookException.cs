@@ -11,6 +11,12 @@ public sealed class WaWebhookException : Exception
     public const string MalformedJson = "WaWebhookMalformedJson";
     /// <summary>The error ID of a body that is not a WhatsApp Business Account notification.</summary>
     public const string NotWhatsAppNotification = "WaWebhookNotWhatsAppNotification";
+    /// <summary>The error ID of a spool folder another listener is using.</summary>
+    public const string SpoolLocked = "WaWebhookSpoolLocked";
+    /// <summary>The error ID of a spool folder that cannot be created or used.</summary>
+    public const string SpoolUnusable = "WaWebhookSpoolUnusable";
+    /// <summary>The error ID of a spool file that is not the body Meta signed, or cannot be read: it is moved aside.</summary>
+    public const string SpoolEntryRejected = "WaWebhookSpoolEntryRejected";
     /// <summary>The error ID of a body whose signature does not match.</summary>
     public const string SignatureInvalid = "WaWebhookSignatureInvalid";
 

@@ -42,8 +42,27 @@ internal static class WebhookSignature
         }
     }
 
+    /// <summary>
+    /// True only when <paramref name="header"/> is the signature of exactly these bytes with this key
+    /// (the app secret's UTF-8 bytes): for a listener that checks many bodies with one secret.
+    /// </summary>
+    internal static bool IsValid(byte[] body, string? header, byte[] key)
+    {
+        if (!TryParse(header, out var given)) return false;
+        using var hmac = new HMACSHA256(key);
+        return ConstantTime.Equal(hmac.ComputeHash(body), given);
+    }
+
+    /// <summary>The key <see cref="IsValid(byte[], string?, byte[])"/> takes; the caller clears it when done.</summary>
+    internal static byte[] Key(SecureString appSecret)
+    {
+        var key = Array.Empty<byte>();
+        Secrets.WithRevealed(appSecret, s => key = Encoding.UTF8.GetBytes(s));
+        return key;
+    }
+
     /// <summary>"sha256=" (any case) and exactly 64 hex digits (any case), nothing around them.</summary>
-    private static bool TryParse(string? header, out byte[] mac)
+    internal static bool TryParse(string? header, out byte[] mac)
     {
         mac = Array.Empty<byte>();
         if (header == null || header.Length != Prefix.Length + 2 * MacBytes) return false;
