@@ -142,6 +142,9 @@ internal sealed class WebhookIntake : IHttpEndpoint, IDisposable
         get { lock (_gate) return _notifications.Count; }
     }
 
+    /// <summary>Connections open now.</summary>
+    public int OpenConnections => _server.OpenConnections;
+
     /// <summary>Notifications answered 200 so far.</summary>
     public int Acknowledged => Volatile.Read(ref _acknowledged);
 
