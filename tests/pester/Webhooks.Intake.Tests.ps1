@@ -112,3 +112,21 @@ Describe '-SpoolPath' {
         }
     }
 }
+
+Describe 'Prefixes' {
+    It 'refuses an https:// prefix without -Certificate, and -Certificate with an http:// prefix, before listening' {
+        { Receive-WaWebhook -Prefix "https://127.0.0.1:$(Get-FreePort)/hook/" -AppSecret $appSecret -TimeoutSec 1 } | Should -Throw -ErrorId 'WaWebhookInvalidPrefix,*' -ExpectedMessage '*-Certificate*'
+        $key = [System.Security.Cryptography.RSA]::Create(2048)
+        $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=127.0.0.1', $key, 'SHA256', [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $certificate = $request.CreateSelfSigned([DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddDays(1))
+        { Receive-WaWebhook -Prefix (Get-FreePrefix) -AppSecret $appSecret -Certificate $certificate -TimeoutSec 1 } | Should -Throw -ErrorId 'WaWebhookInvalidPrefix,*' -ExpectedMessage '*https://*'
+    }
+
+    It 'listens on every address with a + prefix' {
+        $port = Get-FreePort
+        $poster = Start-Poster "http://127.0.0.1:$port/hook/" 1
+        $events = @(Receive-WaWebhook -Prefix "http://+:$port/hook/" -AppSecret $appSecret -Count 1 -TimeoutSec 60)
+        (Receive-Poster $poster)[1] | Should -Be 200
+        Get-Number $events | Should -Be @(1)
+    }
+}

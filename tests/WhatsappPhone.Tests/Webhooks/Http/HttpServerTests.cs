@@ -253,6 +253,27 @@ public sealed class HttpServerTests : IDisposable
         Assert.True(await c.ClosedAsync(Generous));
     }
 
+    [Fact]
+    public async Task An_https_prefix_is_served_with_the_given_certificate()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(created.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx), null);
+        var prefix = FreePrefix().Replace("http://", "https://");
+        var intake = new WebhookIntake(ListenPrefix.Parse(prefix), Secure(Secret), null, null, certificate);
+        intake.Start();
+        _disposables.Add(intake);
+        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, c, _, _) => c?.Thumbprint == certificate.Thumbprint }) { Timeout = Generous };
+
+        var answer = http.SendAsync(Post(prefix, Notification(1)));
+        var item = intake.Take((int)Generous.TotalMilliseconds, CancellationToken.None);
+        var n = Assert.IsType<IntakeNotification>(item);
+        intake.Complete(n, n.Events.Count);
+        Assert.Equal(HttpStatusCode.OK, (await answer).StatusCode);
+        Assert.Equal(new[] { 1 }, n.Events.Select(Number));
+    }
+
     [Theory]
     [InlineData("http://+:8080/hook/", "::", 8080, null, "/hook")]
     [InlineData("http://*:8080/a/b/", "::", 8080, null, "/a/b")]
