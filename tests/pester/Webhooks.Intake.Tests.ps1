@@ -12,8 +12,8 @@ BeforeAll {
     # Posts notifications 1..Count, signed, all at once, from another runspace once the listener
     # answers; Receive-Poster gives each one's status by its number.
     function script:Start-Poster([string] $Prefix, [int] $Count) {
-        $bodies = 1..$Count | ForEach-Object { New-TestNotification $_ }
-        $signatures = $bodies | ForEach-Object { New-WebhookSignature $_ $appSecret }
+        $bodies = @(1..$Count | ForEach-Object { New-TestNotification $_ })
+        $signatures = @($bodies | ForEach-Object { New-WebhookSignature $_ $appSecret })
         $ps = [powershell]::Create().AddScript({
             param($prefix, $bodies, $signatures)
             $http = [System.Net.Http.HttpClient]::new()
