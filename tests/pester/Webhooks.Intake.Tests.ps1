@@ -130,3 +130,69 @@ Describe 'Prefixes' {
         Get-Number $events | Should -Be @(1)
     }
 }
+
+Describe 'Re-delivery end to end: the emulator delivers again what did not get 200' {
+    BeforeAll {
+        $script:hook = "http://127.0.0.1:$(Get-FreePort)/hook/"
+        $script:verifyToken = 'v3rify-intake'
+        $script:emu = Start-TestEmulator -AppSecret $appSecret -CallbackUri $hook
+        $script:market = '104996122399160'
+        $script:connected = '106540352242922'
+        Connect-WaAccount -AccessToken $emu.Token -BaseUri $emu.BaseUri -BusinessAccountId $market
+        Register-WaWebhookSubscription -BusinessAccountId $market -Confirm:$false
+
+        # Once the listener answers the handshake, runs $then (changes or a clock move) against the emulator's control API.
+        function script:Start-WhenListening([scriptblock] $Then) {
+            Start-ThreadJob -ArgumentList $hook, $emu.ControlUri, $verifyToken, $connected, $Then.ToString() {
+                param($hook, $control, $token, $number, $then)
+                for ($i = 0; $i -lt 2400; $i++) {
+                    try { if ((Invoke-RestMethod "$($hook)?hub.mode=subscribe&hub.challenge=go&hub.verify_token=$token" -TimeoutSec 5) -eq 'go') { break } }
+                    catch { Start-Sleep -Milliseconds 25 }
+                }
+                & ([scriptblock]::Create($then)) $control $number
+            }
+        }
+        $script:fiftyChanges = {
+            param($control, $number)
+            # Fifty PIN changes, each notified as a security event whose requester is n1 ... n50.
+            foreach ($n in 1..50) { $null = Invoke-RestMethod "$control/numbers/$number/pin" -Method Post -ContentType 'application/json' -Body (@{ pin = '864209'; requester = "n$n" } | ConvertTo-Json) }
+        }
+        # Retries are due ten minutes later on the emulator's clock (and later still after each failure): moving it on brings them, not waiting.
+        $script:nextHours = {
+            param($control, $number)
+            $null = Invoke-RestMethod "$control/clock" -Method Post -ContentType 'application/json' -Body '{"advanceHours":3}'
+        }
+        function script:Get-Deliveries { @(Invoke-Control $emu 'webhooks/deliveries' | ForEach-Object { $_ }) }
+    }
+    AfterAll {
+        Disconnect-WaAccount
+        if ($emu) { Stop-WaEmulator $emu }
+    }
+    BeforeEach {
+        $null = Invoke-Control $emu 'webhooks/deliveries' -Method Delete
+        $null = Invoke-Control $emu 'webhooks' -Method Post -Body @{ retryDelayMs = 600000 }
+    }
+
+    It '<name>: 50 changes, the consumer stops after 3, and a second Receive-WaWebhook brings out the other 47, each once' -ForEach @(
+        @{ name = 'without a spool (Meta delivers again what got 503)'; spool = $false }
+        @{ name = 'with a spool (the second listener writes what the first acknowledged)'; spool = $true }
+    ) {
+        $spoolArgs = if ($spool) { @{ SpoolPath = (Join-Path $TestDrive "spool-$([guid]::NewGuid())") } } else { @{} }
+        $changes = Start-WhenListening $fiftyChanges
+        $first = @(Receive-WaWebhook -Prefix $hook -AppSecret $appSecret -VerifyToken $verifyToken -TimeoutSec 60 @spoolArgs |
+            ForEach-Object { Start-Sleep -Milliseconds 200; $_ } | Select-Object -First 3)
+        $changes | Wait-Job -Timeout 60 | Remove-Job -Force
+
+        $clock = Start-WhenListening $nextHours
+        $second = @(Receive-WaWebhook -Prefix $hook -AppSecret $appSecret -VerifyToken $verifyToken -Count 47 -TimeoutSec 60 @spoolArgs)
+        $clock | Wait-Job -Timeout 60 | Remove-Job -Force
+
+        $first.Count | Should -Be 3
+        $second.Count | Should -Be 47
+        @($first + $second | ForEach-Object Requester | Sort-Object { [int]($_ -replace 'n') }) | Should -Be @(1..50 | ForEach-Object { "n$_" })
+        $deliveries = Get-Deliveries
+        $deliveries | Should -HaveCount 50
+        @($deliveries | Where-Object status -ne 'delivered').Count | Should -Be 0
+        if (-not $spool) { @($deliveries | Where-Object attempts -gt 1).Count | Should -BeGreaterOrEqual 47 }
+    }
+}
