@@ -178,7 +178,7 @@ internal sealed class WebhookSpool : IDisposable
 
 /// <summary>
 /// The event IDs written most recently (a bounded window), so a notification Meta delivers again is
-/// recognised. With a file, the window survives a restart: IDs are appended and flushed as they are
+/// recognised. With a file, the window survives a restart: IDs are appended (to the OS) as they are
 /// written, and the file is rewritten (atomically) when it holds twice the window.
 /// </summary>
 internal sealed class SeenIds : IDisposable
@@ -212,7 +212,7 @@ internal sealed class SeenIds : IDisposable
 
     public bool Contains(string? id) => id != null && _set.Contains(id);
 
-    /// <summary>Remembers IDs just written; with a file, they are on disk when this returns.</summary>
+    /// <summary>Remembers IDs just written; with a file, they survive the process when this returns.</summary>
     public void Add(IEnumerable<string?> ids)
     {
         var added = new List<string>();
@@ -230,8 +230,9 @@ internal sealed class SeenIds : IDisposable
         }
         _appender ??= Open();
         foreach (var id in added) _appender.Write(id + "\n");
+        // Handed to the OS, so a killed process keeps them; not forced to disk on each notification:
+        // what a power cut loses here is at most a duplicate, which the guarantee allows.
         _appender.Flush();
-        ((FileStream)_appender.BaseStream).Flush(flushToDisk: true);
         _fileLines += added.Count;
     }
 
