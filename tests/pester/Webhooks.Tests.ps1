@@ -155,6 +155,27 @@ Describe 'ConvertFrom-WaWebhook' {
         $refused[0].Exception.Message | Should -BeLike "*$Says*"
     }
 
+    It 'reads a text cut in the middle of an emoji (a lone surrogate escape) as U+FFFD, and goes on' {
+        $cut = '{"object":"whatsapp_business_account","entry":[{"id":"114503234599312","time":1739321024,"changes":[{"field":"security","value":{"event":"PIN_CHANGED","requester":"caf\ud83d"}}]}]}'
+        ConvertFrom-WaWebhook -Body $cut -Signature (New-Signature $cut) -AppSecret $appSecret -ErrorAction Stop |
+            ForEach-Object Requester | Should -BeExactly "caf$([char] 0xFFFD)"
+        $events = @($cut, (Get-Fixture security-pin-changed) | ConvertFrom-WaWebhook -ErrorAction Stop)
+        $events.Event | Should -Be @('PIN_CHANGED', 'PIN_CHANGED')
+    }
+
+    It 'refuses a body that is not UTF-8 with one non-terminating WaWebhookMalformedJson' {
+        $bytes = [Text.Encoding]::UTF8.GetBytes((Get-Fixture security-pin-changed))
+        $bytes[$bytes.Count - 10] = 0xFF
+        $caught = $null
+        try { $out = @(ConvertFrom-WaWebhook -Body $bytes -ErrorVariable refused -ErrorAction SilentlyContinue) }
+        catch { $caught = $_ }
+        $caught | Should -BeNullOrEmpty
+        $out.Count | Should -Be 0
+        $refused.Count | Should -Be 1
+        $refused[0].FullyQualifiedErrorId | Should -BeExactly 'WaWebhookMalformedJson,WhatsappPhone.Cmdlets.ConvertFromWaWebhookCommand'
+        $refused[0].Exception.Message | Should -BeLike '*not UTF-8*'
+    }
+
     It 'keeps an unknown field as an event with its Value' {
         $body = '{"object":"whatsapp_business_account","entry":[{"id":"114503234599312","time":1739321024,"changes":[{"field":"message_template_status_update","value":{"event":"APPROVED","message_template_id":12345678}}]}]}'
         $e = ConvertFrom-WaWebhook -Body $body

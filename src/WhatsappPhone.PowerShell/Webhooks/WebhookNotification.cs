@@ -16,6 +16,11 @@ namespace WhatsappPhone.Webhooks;
 /// Reads one webhook notification (a POST body) into one event per change, in order. The body is
 /// parsed whole before anything is returned, so a bad body yields an error and no event.
 /// </summary>
+/// <remarks>
+/// The contract the listener and ConvertFrom-WaWebhook rely on: <see cref="Parse"/> returns the
+/// events, or throws <see cref="WaWebhookException"/> (with one of its error IDs) and nothing else,
+/// whatever the bytes. The fuzz tests in PoisonBodyTests hold it to that.
+/// </remarks>
 internal static class WebhookNotification
 {
     /// <summary>
@@ -27,6 +32,7 @@ internal static class WebhookNotification
     public const string BusinessAccountObject = "whatsapp_business_account";
 
     private static readonly JsonWriterOptions Canonical = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
 
     /// <summary>Refuses a body over <see cref="MaxBodyBytes"/>.</summary>
     public static void CheckSize(long length)
@@ -38,14 +44,16 @@ internal static class WebhookNotification
         }
     }
 
+    /// <summary>The events of one notification; a <see cref="WaWebhookException"/>, and no other exception, for a body that cannot be taken.</summary>
     public static IReadOnlyList<WebhookEvent> Parse(byte[] body)
     {
         if (body == null) throw new ArgumentNullException(nameof(body));
         CheckSize(body.Length);
+        RequireUtf8(body);
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(body);
+            doc = JsonDocument.Parse(WithoutLoneSurrogates(body));
         }
         catch (JsonException ex)
         {
@@ -93,6 +101,70 @@ internal static class WebhookNotification
             }
             return events;
         }
+    }
+
+    /// <summary>JSON text is UTF-8 (RFC 8259, 8.1): other bytes are refused here, so no value fails to decode later.</summary>
+    private static void RequireUtf8(byte[] body)
+    {
+        try
+        {
+            StrictUtf8.GetCharCount(body);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new WaWebhookException(WaWebhookException.MalformedJson,
+                FormattableString.Invariant($"The webhook body is not UTF-8 text (byte {ex.Index + 1}); no event was read."), ex);
+        }
+    }
+
+    /// <summary>
+    /// Meta escapes every non-ASCII character, so a text cut in the middle of an emoji arrives as a
+    /// lone surrogate escape ("\ud83d"). JSON's grammar allows it, but it is no text and System.Text.Json
+    /// will not read it. Each one becomes "\ufffd" (U+FFFD, the replacement character, in the same six
+    /// bytes) rather than costing a genuine notification all its events. The body is copied only when
+    /// it has one; a backslash outside a string is a syntax error the parser reports anyway.
+    /// </summary>
+    internal static byte[] WithoutLoneSurrogates(byte[] body)
+    {
+        byte[]? copy = null;
+        for (var i = 0; i < body.Length - 1; i++)
+        {
+            if (body[i] != '\\') continue;
+            var unit = EscapedUnit(body, i);
+            if (unit < 0xD800 || unit > 0xDFFF)
+            {
+                i++; // whatever is escaped, "\\" included, is not the start of another escape
+                continue;
+            }
+
+            if (unit <= 0xDBFF && EscapedUnit(body, i + 6) is >= 0xDC00 and <= 0xDFFF)
+            {
+                i += 11; // a whole pair
+                continue;
+            }
+
+            copy ??= (byte[])body.Clone();
+            copy[i + 2] = (byte)'f';
+            copy[i + 3] = (byte)'f';
+            copy[i + 4] = (byte)'f';
+            copy[i + 5] = (byte)'d';
+            i += 5;
+        }
+        return copy ?? body;
+    }
+
+    /// <summary>The UTF-16 unit of the "\uXXXX" escape at <paramref name="at"/>; -1 when there is none.</summary>
+    private static int EscapedUnit(byte[] body, int at)
+    {
+        if (at + 5 >= body.Length || body[at] != '\\' || body[at + 1] != 'u') return -1;
+        var unit = 0;
+        for (var k = at + 2; k <= at + 5; k++)
+        {
+            var c = (char)body[k];
+            if (!Uri.IsHexDigit(c)) return -1;
+            unit = unit * 16 + Uri.FromHex(c);
+        }
+        return unit;
     }
 
     private static WaWebhookException NotANotification(string why) =>
