@@ -147,6 +147,7 @@ Describe 'ConvertFrom-WaWebhook' {
     It 'refuses <Name> with <Id>, saying what was wrong, and writes nothing' -ForEach @(
         @{ Name = 'malformed JSON'; Id = 'WaWebhookMalformedJson'; Body = '{"object":"whatsapp_business_account","entry":['; Says = 'not valid JSON' }
         @{ Name = 'another kind of notification'; Id = 'WaWebhookNotWhatsAppNotification'; Body = '{"object":"page","entry":[{"id":"1","time":1,"messaging":[]}]}'; Says = '"page"' }
+        @{ Name = 'a property named twice in one object'; Id = 'WaWebhookDuplicateProperty'; Body = '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"security","value":{"event":"PIN_CHANGED"}}],"changes":[]}]}'; Says = 'twice' }
         @{ Name = 'a body over 1 MiB'; Id = 'WaWebhookBodyTooLarge'; Body = ('{"object":"whatsapp_business_account","entry":[]}' + (' ' * 1MB)); Says = '1 MiB' }
     ) {
         $out = @(ConvertFrom-WaWebhook -Body $Body -ErrorVariable refused -ErrorAction SilentlyContinue)

@@ -2,7 +2,7 @@ using System;
 
 namespace WhatsappPhone.Webhooks;
 
-/// <summary>A webhook body that cannot be taken: too large, not JSON, or not a WhatsApp Business Account notification.</summary>
+/// <summary>A webhook body that cannot be taken: too large, not JSON, ambiguous JSON, or not a WhatsApp Business Account notification.</summary>
 public sealed class WaWebhookException : Exception
 {
     /// <summary>The error ID of a body over the size limit.</summary>
@@ -11,6 +11,8 @@ public sealed class WaWebhookException : Exception
     public const string MalformedJson = "WaWebhookMalformedJson";
     /// <summary>The error ID of a body that is not a WhatsApp Business Account notification.</summary>
     public const string NotWhatsAppNotification = "WaWebhookNotWhatsAppNotification";
+    /// <summary>The error ID of a body with a property name twice in one object, which JSON readers resolve differently.</summary>
+    public const string DuplicateProperty = "WaWebhookDuplicateProperty";
     /// <summary>The error ID of a body whose signature does not match.</summary>
     public const string SignatureInvalid = "WaWebhookSignatureInvalid";
 

@@ -32,6 +32,7 @@ internal static class WebhookNotification
     public const string BusinessAccountObject = "whatsapp_business_account";
 
     private static readonly JsonWriterOptions Canonical = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonDocumentOptions NoDuplicateProperties = new JsonDocumentOptions { AllowDuplicateProperties = false };
     private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
 
     /// <summary>Refuses a body over <see cref="MaxBodyBytes"/>.</summary>
@@ -50,17 +51,7 @@ internal static class WebhookNotification
         if (body == null) throw new ArgumentNullException(nameof(body));
         CheckSize(body.Length);
         RequireUtf8(body);
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(WithoutLoneSurrogates(body));
-        }
-        catch (JsonException ex)
-        {
-            throw new WaWebhookException(WaWebhookException.MalformedJson,
-                $"The webhook body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}); no event was read.", ex);
-        }
-        using (doc)
+        using (var doc = ParseJson(WithoutLoneSurrogates(body)))
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
@@ -100,6 +91,33 @@ internal static class WebhookNotification
                 e++;
             }
             return events;
+        }
+    }
+
+    /// <summary>
+    /// The body as a document; refused when it is not JSON, or has a property name twice in one object:
+    /// readers disagree on which one counts (this one took the last "changes" array and dropped the first).
+    /// </summary>
+    private static JsonDocument ParseJson(byte[] json)
+    {
+        try
+        {
+            return JsonDocument.Parse(json, NoDuplicateProperties);
+        }
+        catch (JsonException duplicateOrMalformed)
+        {
+            // The exception does not say which: read again allowing duplicates to tell.
+            try
+            {
+                JsonDocument.Parse(json).Dispose();
+            }
+            catch (JsonException ex)
+            {
+                throw new WaWebhookException(WaWebhookException.MalformedJson,
+                    $"The webhook body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}); no event was read.", ex);
+            }
+            throw new WaWebhookException(WaWebhookException.DuplicateProperty,
+                "The webhook body has a property name twice in one object, which JSON readers take differently; no event was read.", duplicateOrMalformed);
         }
     }
 

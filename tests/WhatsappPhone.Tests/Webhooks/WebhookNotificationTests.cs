@@ -219,6 +219,27 @@ public class WebhookNotificationTests
         Assert.Contains(says, ex.Message);
     }
 
+    [Theory]
+    [InlineData("{\"object\":\"whatsapp_business_account\",\"object\":\"whatsapp_business_account\",\"entry\":[]}")]
+    [InlineData("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":\"security\",\"value\":{}}],\"changes\":[]}]}")]
+    [InlineData("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":\"security\",\"value\":{\"event\":\"A\",\"\\u0065vent\":\"B\"}}]}]}")]
+    [InlineData("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":\"security\",\"value\":{\"a\":[{\"b\":{\"c\":1,\"c\":2}}]}}]}]}")]
+    public void A_property_named_twice_in_one_object_anywhere_in_the_body_is_refused(string body)
+    {
+        var ex = Refused(body);
+        Assert.Equal(WaWebhookException.DuplicateProperty, ex.ErrorId);
+        Assert.Contains("twice", ex.Message);
+    }
+
+    [Fact]
+    public void The_same_name_in_different_objects_is_no_duplicate() =>
+        Assert.Equal(2, WebhookNotification.Parse(Encoding.UTF8.GetBytes(Envelope(
+            "{\"field\":\"security\",\"value\":{\"event\":\"A\",\"x\":{\"event\":\"B\"}}},{\"field\":\"security\",\"value\":{\"event\":\"C\"}}"))).Count);
+
+    [Fact]
+    public void Malformed_json_with_a_duplicate_before_the_fault_is_refused_as_malformed() =>
+        Assert.Equal(WaWebhookException.MalformedJson, Refused("{\"a\":1,\"a\":2,").ErrorId);
+
     [Fact]
     public void A_body_at_the_cap_is_read_and_one_byte_more_is_refused()
     {
