@@ -148,10 +148,12 @@ Describe 'ConvertFrom-WaWebhook' {
         @{ Name = 'malformed JSON'; Id = 'WaWebhookMalformedJson'; Body = '{"object":"whatsapp_business_account","entry":['; Says = 'not valid JSON' }
         @{ Name = 'another kind of notification'; Id = 'WaWebhookNotWhatsAppNotification'; Body = '{"object":"page","entry":[{"id":"1","time":1,"messaging":[]}]}'; Says = '"page"' }
         @{ Name = 'a property named twice in one object'; Id = 'WaWebhookDuplicateProperty'; Body = '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"security","value":{"event":"PIN_CHANGED"}}],"changes":[]}]}'; Says = 'twice' }
+        @{ Name = 'more than 1,000 changes'; Id = 'WaWebhookTooManyEvents'; Body = ('{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[' + (@(1..1001 | ForEach-Object { '{"field":"security","value":{}}' }) -join ',') + ']}]}'); Says = '1,001 changes*1,000*' }
         @{ Name = 'a body over 1 MiB'; Id = 'WaWebhookBodyTooLarge'; Body = ('{"object":"whatsapp_business_account","entry":[]}' + (' ' * 1MB)); Says = '1 MiB' }
     ) {
         $out = @(ConvertFrom-WaWebhook -Body $Body -ErrorVariable refused -ErrorAction SilentlyContinue)
         $out.Count | Should -Be 0
+        $refused.Count | Should -Be 1
         $refused[0].FullyQualifiedErrorId | Should -BeLike "$Id,*"
         $refused[0].Exception.Message | Should -BeLike "*$Says*"
     }

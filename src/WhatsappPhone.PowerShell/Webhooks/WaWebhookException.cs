@@ -11,6 +11,8 @@ public sealed class WaWebhookException : Exception
     public const string MalformedJson = "WaWebhookMalformedJson";
     /// <summary>The error ID of a body that is not a WhatsApp Business Account notification.</summary>
     public const string NotWhatsAppNotification = "WaWebhookNotWhatsAppNotification";
+    /// <summary>The error ID of a notification with more changes than one may carry (<see cref="WebhookNotification.MaxEvents"/>).</summary>
+    public const string TooManyEvents = "WaWebhookTooManyEvents";
     /// <summary>The error ID of a body with a property name twice in one object, which JSON readers resolve differently.</summary>
     public const string DuplicateProperty = "WaWebhookDuplicateProperty";
     /// <summary>The error ID of a body whose signature does not match.</summary>

@@ -29,6 +29,12 @@ internal static class WebhookNotification
     /// </summary>
     public const int MaxBodyBytes = 1024 * 1024;
 
+    /// <summary>
+    /// The most events one notification may yield: Meta batches up to 1,000 updates in one POST. A
+    /// body of 1 MiB could otherwise hold 349,000 empty changes, each an event to build and write.
+    /// </summary>
+    public const int MaxEvents = 1000;
+
     public const string BusinessAccountObject = "whatsapp_business_account";
 
     private static readonly JsonWriterOptions Canonical = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -67,18 +73,33 @@ internal static class WebhookNotification
             if (GraphJson.Property(root, "entry") is not { ValueKind: JsonValueKind.Array } entries)
                 throw NotANotification("it has no \"entry\" array");
 
-            var events = new List<WebhookEvent>();
+            // Each entry is checked and its changes counted before any event is built: a body over the
+            // bound costs its parse and no more.
+            var total = 0;
             var e = 0;
             foreach (var entry in entries.EnumerateArray())
             {
                 if (entry.ValueKind != JsonValueKind.Object) throw NotANotification($"entry[{e}] is {Article(entry.ValueKind)}, not an object");
                 if (GraphJson.Property(entry, "changes") is not { ValueKind: JsonValueKind.Array } changes)
                     throw NotANotification($"entry[{e}] has no \"changes\" array");
+                total += changes.GetArrayLength();
+                e++;
+            }
+            if (total > MaxEvents)
+            {
+                throw new WaWebhookException(WaWebhookException.TooManyEvents,
+                    FormattableString.Invariant($"The webhook notification holds {total:N0} changes, more than the {MaxEvents:N0} one notification may carry (Meta sends at most {MaxEvents:N0} updates in one POST); no event was read."));
+            }
+
+            var events = new List<WebhookEvent>(total);
+            e = 0;
+            foreach (var entry in entries.EnumerateArray())
+            {
                 var account = GraphJson.Text(GraphJson.Property(entry, "id"));
                 var timeJson = GraphJson.Property(entry, "time");
                 var time = UnixTime(timeJson);
                 var c = 0;
-                foreach (var change in changes.EnumerateArray())
+                foreach (var change in entry.GetProperty("changes").EnumerateArray())
                 {
                     if (change.ValueKind != JsonValueKind.Object) throw NotANotification($"entry[{e}].changes[{c}] is {Article(change.ValueKind)}, not an object");
                     var ev = Read(change);

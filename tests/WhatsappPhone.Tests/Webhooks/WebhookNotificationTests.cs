@@ -240,6 +240,44 @@ public class WebhookNotificationTests
     public void Malformed_json_with_a_duplicate_before_the_fault_is_refused_as_malformed() =>
         Assert.Equal(WaWebhookException.MalformedJson, Refused("{\"a\":1,\"a\":2,").ErrorId);
 
+    private static string Changes(int count) =>
+        string.Join(",", Enumerable.Range(0, count).Select(i => $"{{\"field\":\"security\",\"value\":{{\"event\":\"E{i}\"}}}}"));
+
+    [Fact]
+    public void A_notification_of_a_thousand_changes_is_read_and_one_more_is_refused()
+    {
+        Assert.Equal(1000, WebhookNotification.MaxEvents);
+        Assert.Equal(1000, WebhookNotification.Parse(Encoding.UTF8.GetBytes(Envelope(Changes(1000)))).Count);
+        var ex = Refused(Envelope(Changes(1001)));
+        Assert.Equal(WaWebhookException.TooManyEvents, ex.ErrorId);
+        Assert.Contains("1,001 changes", ex.Message);
+        Assert.Contains("1,000", ex.Message);
+    }
+
+    [Fact]
+    public void The_changes_of_all_entries_count_together()
+    {
+        var entry = $"{{\"id\":\"{Waba}\",\"time\":1739321024,\"changes\":[{Changes(500)}]}}";
+        var extra = $"{{\"id\":\"{Waba}\",\"time\":1739321024,\"changes\":[{Changes(1)}]}}";
+        Assert.Equal(1000, WebhookNotification.Parse(Encoding.UTF8.GetBytes($"{{\"object\":\"whatsapp_business_account\",\"entry\":[{entry},{entry}]}}")).Count);
+        Assert.Equal(WaWebhookException.TooManyEvents, Refused($"{{\"object\":\"whatsapp_business_account\",\"entry\":[{entry},{extra},{entry}]}}").ErrorId);
+    }
+
+    [Fact]
+    public void A_megabyte_of_empty_changes_is_refused_before_any_event_is_built()
+    {
+        // 349,000 changes in 1 MiB: building their events allocated about 300 MB; counting them, only the parse.
+        var body = Envelope(string.Join(",", Enumerable.Repeat("{}", 349_000)));
+        Assert.True(body.Length <= WebhookNotification.MaxBodyBytes);
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<WaWebhookException>(() => WebhookNotification.Parse(bytes));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(WaWebhookException.TooManyEvents, ex.ErrorId);
+        Assert.Contains("349,000 changes", ex.Message);
+        Assert.True(allocated < 40_000_000, $"{allocated:N0} bytes allocated");
+    }
+
     [Fact]
     public void A_body_at_the_cap_is_read_and_one_byte_more_is_refused()
     {
