@@ -179,6 +179,19 @@ Describe 'ConvertFrom-WaWebhook' {
         $refused[0].Exception.Message | Should -BeLike '*not UTF-8*'
     }
 
+    It 'shows no C1 control or bidi override from a value that is not a string' {
+        # JSON lets both stand unescaped; here in an object id and an array event, as a hostile payload would put them.
+        $odd = "$([char] 0x9B)2J$([char] 0x202E)evil$([char] 0x2066)"
+        $body = '{"object":"whatsapp_business_account","entry":[{"id":{"x":"' + $odd + '"},"time":1739321024,"changes":[{"field":"security","value":{"event":["' + $odd + '"],"requester":"r"}}]}]}'
+        $e = ConvertFrom-WaWebhook -Body $body -ErrorAction Stop
+        $unsafe = '[\u0080-\u009f\u202a-\u202e\u2066-\u2069]'
+        $e.Event | Should -BeLike '*evil*'
+        $e.Event | Should -Not -Match $unsafe
+        $e.BusinessAccountId | Should -Not -Match $unsafe
+        ($e | Format-Table | Out-String) + ($e | Select-Object * -ExcludeProperty Value | Format-List | Out-String) | Should -Not -Match $unsafe
+        $e.Value | Should -Match $unsafe # Value is the JSON as received
+    }
+
     It 'keeps an unknown field as an event with its Value' {
         $body = '{"object":"whatsapp_business_account","entry":[{"id":"114503234599312","time":1739321024,"changes":[{"field":"message_template_status_update","value":{"event":"APPROVED","message_template_id":12345678}}]}]}'
         $e = ConvertFrom-WaWebhook -Body $body

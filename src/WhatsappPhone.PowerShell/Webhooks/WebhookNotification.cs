@@ -95,7 +95,7 @@ internal static class WebhookNotification
             e = 0;
             foreach (var entry in entries.EnumerateArray())
             {
-                var account = GraphJson.Text(GraphJson.Property(entry, "id"));
+                var account = GraphJson.Shown(GraphJson.Property(entry, "id"));
                 var timeJson = GraphJson.Property(entry, "time");
                 var time = UnixTime(timeJson);
                 var c = 0;
@@ -212,7 +212,7 @@ internal static class WebhookNotification
 
     private static WebhookEvent Read(JsonElement change)
     {
-        var field = GraphJson.Text(GraphJson.Property(change, "field"));
+        var field = GraphJson.Shown(GraphJson.Property(change, "field"));
         var value = GraphJson.Property(change, "value") ?? default;
         var isObject = value.ValueKind == JsonValueKind.Object;
         var ev = !isObject ? new WebhookEvent() : field switch
@@ -310,7 +310,8 @@ internal static class WebhookNotification
     private static int Count(JsonElement value, string name) =>
         GraphJson.Property(value, name) is { ValueKind: JsonValueKind.Array } a ? a.GetArrayLength() : 0;
 
-    private static string? Text(JsonElement? e, string name) => e is { } v ? GraphJson.Text(GraphJson.Property(v, name)) : null;
+    /// <summary>A property's text as every event property has it: cleaned and shortened like all server text (<see cref="GraphJson.Shown"/>).</summary>
+    private static string? Text(JsonElement? e, string name) => e is { } v ? GraphJson.Shown(GraphJson.Property(v, name)) : null;
 
     /// <summary>"15550783881" or "+1 555-078-3881" → "+15550783881"; no digit → $null.</summary>
     internal static string? PlusDigits(string? number)
@@ -372,10 +373,6 @@ internal static class WebhookNotification
     };
 
     /// <summary>A short, clean description of an untrusted value for an error message.</summary>
-    private static string Describe(JsonElement e)
-    {
-        if (e.ValueKind != JsonValueKind.String) return Article(e.ValueKind);
-        var s = new string((e.GetString() ?? "").Where(ch => !char.IsControl(ch)).Take(60).ToArray());
-        return $"\"{s}\"";
-    }
+    private static string Describe(JsonElement e) =>
+        e.ValueKind == JsonValueKind.String ? $"\"{ServerText.Shorten(GraphJson.Text(e), 80)}\"" : Article(e.ValueKind);
 }
