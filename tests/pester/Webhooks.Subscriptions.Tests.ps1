@@ -103,6 +103,28 @@ Describe 'Subscribing an account' {
         @(Get-RequestLog $emu).Count | Should -Be 0
     }
 
+    It 'refuses an empty or blank verify token at binding, before any request' {
+        Clear-RequestLog $emu
+        foreach ($blank in '', '   ', "`n") {
+            { Set-WaPhoneNumberWebhook -PhoneNumberId $connected -CallbackUri 'https://example.com/hook' -VerifyToken $blank -Confirm:$false } |
+                Should -Throw -ErrorId 'ParameterArgumentTransformationError,WhatsappPhone.Cmdlets.SetWaPhoneNumberWebhookCommand'
+            { Register-WaWebhookSubscription -BusinessAccountId $market -OverrideCallbackUri 'https://example.com/hook' -VerifyToken $blank -Confirm:$false } |
+                Should -Throw -ErrorId 'ParameterArgumentTransformationError,WhatsappPhone.Cmdlets.RegisterWaWebhookSubscriptionCommand'
+        }
+        @(Get-RequestLog $emu).Count | Should -Be 0
+    }
+
+    It 'sends a verify token trimmed of the line break a file leaves, so the handshake succeeds' {
+        Register-WaWebhookSubscription -BusinessAccountId $market -Confirm:$false
+        $numberHook = "http://127.0.0.1:$(Get-FreePort)/number/"
+        $listener = Start-HandshakeListener $numberHook
+        try {
+            $set = Set-WaPhoneNumberWebhook -PhoneNumberId $connected -CallbackUri $numberHook -VerifyToken "$verifyToken`r`n" -Confirm:$false -PassThru -ErrorAction Stop
+        }
+        finally { Stop-HandshakeListener $listener }
+        $set.PhoneNumberCallbackUri | Should -Be $numberHook
+    }
+
     It 'sends nothing with -WhatIf' {
         Register-WaWebhookSubscription -BusinessAccountId $market -Confirm:$false
         Clear-RequestLog $emu

@@ -85,6 +85,30 @@ Describe 'Test-WaWebhookSignature' {
     }
 }
 
+Describe 'An empty or blank app secret or verify token' {
+    It 'is refused at binding by <Command>, so a forgery signed with nothing is never accepted' -ForEach @(
+        @{ Command = 'Test-WaWebhookSignature'; Run = { param($blank) Test-WaWebhookSignature -Body '{}' -Signature (New-Signature '{}' '') -AppSecret $blank } }
+        @{ Command = 'ConvertFrom-WaWebhook'; Run = { param($blank) ConvertFrom-WaWebhook -Body '{}' -Signature (New-Signature '{}' '') -AppSecret $blank } }
+        @{ Command = 'Confirm-WaWebhookChallenge'; Run = { param($blank) Confirm-WaWebhookChallenge -Query @{ 'hub.mode' = 'subscribe'; 'hub.verify_token' = ''; 'hub.challenge' = 'forged' } -VerifyToken $blank } }
+        @{ Command = 'Receive-WaWebhook -AppSecret'; Run = { param($blank) Receive-WaWebhook -Prefix (Get-FreePrefix) -AppSecret $blank -TimeoutSec 1 } }
+        @{ Command = 'Receive-WaWebhook -VerifyToken'; Run = { param($blank) Receive-WaWebhook -Prefix (Get-FreePrefix) -AppSecret $appSecret -VerifyToken $blank -TimeoutSec 1 } }
+    ) {
+        foreach ($blank in '', '   ', "`r`n", [securestring]::new()) {
+            { & $Run $blank } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,*' -ExpectedMessage '*empty or only whitespace*'
+        }
+    }
+
+    It 'is trimmed of the line break a file leaves, as access tokens are' {
+        $file = Join-Path $TestDrive 'app-secret.txt'
+        Set-Content -Path $file -Value $appSecret   # ends with a line break
+        $fromFile = Get-Content -Raw $file
+        $fromFile | Should -Not -Be $appSecret
+        Test-WaWebhookSignature -Body '{}' -Signature (New-Signature '{}') -AppSecret $fromFile | Should -BeTrue
+        Test-WaWebhookSignature -Body '{}' -Signature (New-Signature '{}') -AppSecret (ConvertTo-SecureString $fromFile -AsPlainText -Force) | Should -BeTrue
+        Confirm-WaWebhookChallenge -Query @{ 'hub.mode' = 'subscribe'; 'hub.verify_token' = $verifyToken; 'hub.challenge' = '7' } -VerifyToken " $verifyToken`n" | Should -BeExactly '7'
+    }
+}
+
 Describe 'Confirm-WaWebhookChallenge' {
     It 'writes the challenge for a <Name> query' -ForEach @(
         @{ Name = 'hashtable'; Query = @{ 'hub.mode' = 'subscribe'; 'hub.verify_token' = 'VERIFY-TOKEN-meatyhamhock'; 'hub.challenge' = '1158201444' } }

@@ -1,8 +1,9 @@
 using System;
+using System.Security;
 
 namespace WhatsappPhone.Api;
 
-/// <summary>Checks a webhook callback and verify token before any request is made.</summary>
+/// <summary>Checks a webhook callback, verify token and app secret before any request is made or any signature checked.</summary>
 internal static class WebhookInput
 {
     /// <summary>
@@ -26,11 +27,37 @@ internal static class WebhookInput
         throw new ArgumentException($"The callback URL must use https; '{uri.Scheme}' is not supported.", paramName);
     }
 
-    /// <summary>The verify token Meta sends back in the handshake: any non-empty text. The message never repeats it.</summary>
+    /// <summary>The verify token Meta sends back in the handshake: any text but blank (<see cref="CheckSecret"/>). The message never repeats it.</summary>
     public static void RequireVerifyToken(string? token, string paramName)
     {
-        if (string.IsNullOrEmpty(token))
-            throw new ArgumentException("A verify token is required: the text your endpoint expects in hub.verify_token.", paramName);
+        if (CheckSecret(token) is { } problem) throw new ArgumentException(problem, paramName);
+    }
+
+    /// <summary>
+    /// The one rule for app secrets and verify tokens: some text that is not whitespace. An HMAC keyed
+    /// with nothing is one anyone can compute, and an empty verify token matches a handshake that sends
+    /// none. The problem, or null; it never repeats the value.
+    /// </summary>
+    public static string? CheckSecret(string? value) =>
+        string.IsNullOrWhiteSpace(value)
+            ? "The app secret or verify token is empty or only whitespace: with it anyone could sign a notification or answer the handshake. Give the value from the App Dashboard (an empty environment variable or file gives this)."
+            : null;
+
+    /// <summary>
+    /// An app secret or verify token with its surrounding whitespace trimmed, as a new read-only
+    /// SecureString (a secret read from a file ends with a line break, and every signature failed);
+    /// an ArgumentException when nothing is left (<see cref="CheckSecret"/>).
+    /// </summary>
+    public static SecureString TrimSecret(SecureString secret, string paramName)
+    {
+        SecureString? trimmed = null;
+        Secrets.WithRevealed(secret, value =>
+        {
+            var text = value.Trim();
+            if (CheckSecret(text) is { } problem) throw new ArgumentException(problem, paramName);
+            trimmed = Secrets.ToSecureString(text);
+        });
+        return trimmed!;
     }
 
     /// <summary>The URL for messages: scheme, host and path; the query (which may hold a function key) is left out.</summary>

@@ -28,7 +28,7 @@ public sealed class ConvertFromWaWebhookCommand : WaWebhookCmdlet
 
     /// <summary>The app secret the signature is checked with, as a string or SecureString. Never shown.</summary>
     [Parameter(Mandatory = true, ParameterSetName = SignedSet)]
-    [SecretTransformation]
+    [WebhookSecretTransformation]
     public SecureString AppSecret { get; set; } = null!;
 
     /// <inheritdoc/>

@@ -21,7 +21,7 @@ public sealed class RegisterWaWebhookSubscriptionCommand : WaWebhookSubscription
 
     /// <summary>The token Meta sends in the handshake to -OverrideCallbackUri, as a string or SecureString. Never shown.</summary>
     [Parameter]
-    [SecretTransformation]
+    [WebhookSecretTransformation]
     public SecureString? VerifyToken { get; set; }
 
     /// <summary>Reads the subscriptions back and writes them.</summary>

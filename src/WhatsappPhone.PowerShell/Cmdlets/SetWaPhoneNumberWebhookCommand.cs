@@ -21,7 +21,7 @@ public sealed class SetWaPhoneNumberWebhookCommand : WaPhoneNumberActionCmdlet
 
     /// <summary>The token Meta sends in the handshake, as a string or SecureString. Never shown.</summary>
     [Parameter(Mandatory = true)]
-    [SecretTransformation]
+    [WebhookSecretTransformation]
     public SecureString VerifyToken { get; set; } = null!;
 
     /// <inheritdoc/>

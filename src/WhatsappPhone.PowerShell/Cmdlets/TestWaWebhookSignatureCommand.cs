@@ -23,7 +23,7 @@ public sealed class TestWaWebhookSignatureCommand : PSCmdlet
 
     /// <summary>The app secret the signature is checked with, as a string or SecureString. Never shown.</summary>
     [Parameter(Mandatory = true)]
-    [SecretTransformation]
+    [WebhookSecretTransformation]
     public SecureString AppSecret { get; set; } = null!;
 
     /// <inheritdoc/>
