@@ -13,7 +13,7 @@ internal static class WebhookInput
     public static Uri RequireCallbackUri(string? value, string paramName)
     {
         if (string.IsNullOrWhiteSpace(value) || !Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.IsFile || uri.IsUnc)
-            throw new ArgumentException($"'{Shorten(value)}' is not an absolute URL. Give the webhook endpoint, such as https://example.com/whatsapp/webhook.", paramName);
+            throw new ArgumentException($"'{Shorten(ForDisplay(value))}' is not an absolute URL. Give the webhook endpoint, such as https://example.com/whatsapp/webhook.", paramName);
         if (uri.UserInfo.Length > 0)
             throw new ArgumentException("The callback URL must not carry a user name or password: Meta would show it to everyone who can read the subscription.", paramName);
         if (uri.Fragment.Length > 0)
@@ -22,7 +22,7 @@ internal static class WebhookInput
         if (uri.Scheme == Uri.UriSchemeHttp)
         {
             if (GraphInput.IsLoopback(uri)) return uri;
-            throw new ArgumentException($"Meta calls webhooks only over https; use https://{uri.Authority}{uri.PathAndQuery}. Plain http is allowed only to this machine (localhost, 127.0.0.1, ::1), for the local emulator.", paramName);
+            throw new ArgumentException($"Meta calls webhooks only over https; use {ForDisplay("https://" + uri.Authority + uri.PathAndQuery)}. Plain http is allowed only to this machine (localhost, 127.0.0.1, ::1), for the local emulator.", paramName);
         }
         throw new ArgumentException($"The callback URL must use https; '{uri.Scheme}' is not supported.", paramName);
     }
@@ -60,9 +60,19 @@ internal static class WebhookInput
         return trimmed!;
     }
 
-    /// <summary>The URL for messages: scheme, host and path; the query (which may hold a function key) is left out.</summary>
-    public static string ForDisplay(Uri uri) =>
-        uri.GetLeftPart(UriPartial.Path) + (uri.Query.Length > 1 ? "?…" : "");
+    /// <summary>
+    /// A callback URL as it is shown anywhere (messages, -WhatIf, the objects read back from Graph):
+    /// its query, which may hold a key (Azure Functions' ?code=), as "?…", no fragment, and a user
+    /// name or password as ***. Requests send the whole URL.
+    /// </summary>
+    public static string? ForDisplay(string? url)
+    {
+        if (url == null) return null;
+        var end = url.IndexOfAny(QueryOrFragment);
+        return GraphInput.WithoutUserInfo(end < 0 ? url : url.Substring(0, end) + (url[end] == '?' ? "?…" : ""));
+    }
+
+    private static readonly char[] QueryOrFragment = { '?', '#' };
 
     private static string Shorten(string? s) => s == null ? "" : s.Length <= 60 ? s : s.Substring(0, 60) + "…";
 }

@@ -28,7 +28,7 @@ public sealed class SetWaPhoneNumberWebhookCommand : WaPhoneNumberActionCmdlet
     protected override void ProcessRecord()
     {
         var callback = WebhookInput.RequireCallbackUri(CallbackUri, nameof(CallbackUri));
-        var action = $"Send the number's message webhooks to {WebhookInput.ForDisplay(callback)} once Meta has verified it";
+        var action = $"Send the number's message webhooks to {WebhookInput.ForDisplay(callback.OriginalString)} once Meta has verified it";
         if (ShouldChange(action)) SendChange(action, id => Client.SetPhoneNumberWebhookAsync(id, callback, VerifyToken, Cancellation));
     }
 
