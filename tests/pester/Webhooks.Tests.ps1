@@ -360,7 +360,7 @@ public class HttpRequestContext {
             foreach ($k in $Query.Keys) { $request.Query[$k] = $Query[$k] }
             if ($RawBody) { $request.Body = $RawBody | ConvertFrom-Json -AsHashtable; $request.Headers['Content-Type'] = 'application/json' }
             if ($Signature) { $request.Headers['X-Hub-Signature-256'] = $Signature }
-            & $runPs1 -Request $request -TriggerMetadata @{} 3>$null 6>$null
+            $script:functionWarnings = @(& $runPs1 -Request $request -TriggerMetadata @{} 3>&1 6>$null | ForEach-Object { "$_" })
             $global:WaTestBindings
         }
     }
@@ -391,6 +391,39 @@ public class HttpRequestContext {
         $queued = @(($out | Where-Object Name -eq Events).Value | ForEach-Object { $_ | ConvertFrom-Json })
         $queued.Field | Should -Be @('phone_number_quality_update', 'security', 'phone_number_name_update', 'account_update', 'account_review_update')
         $queued[0].Id | Should -Be (Get-Fixture batch-several-entries | ConvertFrom-WaWebhook | Select-Object -First 1).Id
+    }
+
+    It 'answers 405 to a signed <Method>, which is no notification, and queues nothing' -ForEach @(
+        @{ Method = 'PUT' }
+        @{ Method = 'DELETE' }
+        @{ Method = 'PATCH' }
+    ) {
+        $body = Get-Fixture security-pin-changed
+        $out = Invoke-Function $Method -RawBody $body -Signature (New-Signature $body)
+        $response = ($out | Where-Object Name -eq Response).Value
+        $response.StatusCode | Should -Be ([System.Net.HttpStatusCode]::MethodNotAllowed)
+        $response.Headers['Allow'] | Should -Be 'GET, POST'
+        @($out | Where-Object Name -eq Events).Count | Should -Be 0
+    }
+
+    It 'queues nothing from a signed notification of more than 1,000 changes, answers 200 and warns why' {
+        $body = '{"object":"whatsapp_business_account","entry":[{"id":"114503234599312","time":1739321024,"changes":[' +
+            (@(1..1001 | ForEach-Object { '{"field":"security","value":{"event":"PIN_CHANGED"}}' }) -join ',') + ']}]}'
+        $out = Invoke-Function POST -RawBody $body -Signature (New-Signature $body)
+        ($out | Where-Object Name -eq Response).Value.StatusCode | Should -Be ([System.Net.HttpStatusCode]::OK)
+        @($out | Where-Object Name -eq Events).Count | Should -Be 0
+        $functionWarnings | Should -HaveCount 1
+        $functionWarnings[0] | Should -BeLike '*WaWebhookTooManyEvents*1,001 changes*'
+    }
+
+    It 'refuses every notification with 401 while WHATSAPP_APP_SECRET is blank, also one signed with a blank key' {
+        $body = Get-Fixture security-pin-changed
+        $env:WHATSAPP_APP_SECRET = ' '
+        try { $out = Invoke-Function POST -RawBody $body -Signature (New-Signature $body ' ') }
+        finally { $env:WHATSAPP_APP_SECRET = $appSecret }
+        ($out | Where-Object Name -eq Response).Value.StatusCode | Should -Be ([System.Net.HttpStatusCode]::Unauthorized)
+        @($out | Where-Object Name -eq Events).Count | Should -Be 0
+        $functionWarnings | Should -Be 'Refused a notification: WHATSAPP_APP_SECRET is not set.'
     }
 
     It 'answers 401 to a <Name> signature and queues nothing' -ForEach @(
