@@ -67,6 +67,13 @@ Describe 'Test-WaWebhookSignature' {
         $Body | Test-WaWebhookSignature -Signature (New-Signature $Body) -AppSecret $appSecret | Should -BeTrue
     }
 
+    It 'takes a byte array piped in as one body, and strings piped in as one body each' {
+        $body = Get-Content -Raw (Join-Path $fixtures 'security-pin-changed.json')
+        $results = @([Text.Encoding]::UTF8.GetBytes($body) | Test-WaWebhookSignature -Signature (New-Signature $body) -AppSecret $appSecret -ErrorAction Stop)
+        $results | Should -Be @($true)
+        @('{', '}' | Test-WaWebhookSignature -Signature (New-Signature '{}') -AppSecret $appSecret) | Should -Be @($false, $false)
+    }
+
     It 'is false for a body that was parsed and serialised again' {
         $received = '{"name":"Caf\u00e9","url":"https:\/\/luckyshrub.example\/"}'
         $again = $received | ConvertFrom-Json | ConvertTo-Json -Compress
@@ -147,6 +154,13 @@ Describe 'ConvertFrom-WaWebhook' {
         $q.DailyMessageLimit | Should -Be ([int]::MaxValue)
         $q.Time | Should -Be ([DateTimeOffset]::FromUnixTimeSeconds(1739321024))
         $q.DisplayPhoneNumber | Should -Be '+15550783881'
+    }
+
+    It 'reads a byte array piped in as one notification' {
+        $bytes = [IO.File]::ReadAllBytes((Join-Path $fixtures 'batch-several-entries.json'))
+        $events = @($bytes | ConvertFrom-WaWebhook -ErrorAction Stop)
+        $events.Field | Should -Be @('phone_number_quality_update', 'security', 'phone_number_name_update', 'account_update', 'account_review_update')
+        @($bytes | ConvertFrom-WaWebhook -Signature (New-Signature ([Text.Encoding]::UTF8.GetString($bytes))) -AppSecret $appSecret -ErrorAction Stop).Count | Should -Be 5
     }
 
     It 'writes every change of a batch in order, and a re-delivery with the same Ids' {
