@@ -50,7 +50,7 @@ public sealed class WebhookSecretTransformationAttribute : ArgumentTransformatio
         }
         catch (ArgumentException ex)
         {
-            throw new ArgumentTransformationMetadataException(ex.Message.Split(new[] { Environment.NewLine }, StringSplitOptions.None)[0], ex);
+            throw new ArgumentTransformationMetadataException(ex.Message, ex);
         }
     }
 }

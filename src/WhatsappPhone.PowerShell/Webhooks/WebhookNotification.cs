@@ -163,7 +163,7 @@ internal static class WebhookNotification
     /// bytes) rather than costing a genuine notification all its events. The body is copied only when
     /// it has one; a backslash outside a string is a syntax error the parser reports anyway.
     /// </summary>
-    internal static byte[] WithoutLoneSurrogates(byte[] body)
+    private static byte[] WithoutLoneSurrogates(byte[] body)
     {
         byte[]? copy = null;
         for (var i = 0; i < body.Length - 1; i++)

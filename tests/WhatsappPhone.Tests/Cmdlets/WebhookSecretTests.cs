@@ -64,6 +64,7 @@ public sealed class WebhookSecretTests : RunspaceTest
         var record = Assert.Single(r.Errors);
         Assert.StartsWith("ParameterArgumentTransformationError,", record.FullyQualifiedErrorId);
         Assert.Contains("empty or only whitespace", record.Exception.Message);
+        Assert.DoesNotContain("Parameter '", record.Exception.Message);
         Assert.Empty(r.Output);
         Assert.Equal(0, _graph.Count);
     }
