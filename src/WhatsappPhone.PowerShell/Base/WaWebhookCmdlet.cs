@@ -54,7 +54,7 @@ public abstract class WaWebhookCmdlet : WaApiCmdlet
     internal static ErrorRecord Refusal(WaWebhookException ex, object? target = null) =>
         new ErrorRecord(ex, ex.ErrorId, ex.ErrorId switch
         {
-            WaWebhookException.TooLarge => ErrorCategory.LimitsExceeded,
+            WaWebhookException.TooLarge or WaWebhookException.TooManyEvents => ErrorCategory.LimitsExceeded,
             WaWebhookException.SignatureInvalid => ErrorCategory.SecurityError,
             _ => ErrorCategory.InvalidData,
         }, target);

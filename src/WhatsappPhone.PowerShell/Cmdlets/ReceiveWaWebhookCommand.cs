@@ -30,12 +30,12 @@ public sealed class ReceiveWaWebhookCommand : WaWebhookCmdlet
 
     /// <summary>The app secret every POST's signature is checked with, as a string or SecureString. Never shown.</summary>
     [Parameter(Mandatory = true)]
-    [SecretTransformation]
+    [WebhookSecretTransformation]
     public SecureString AppSecret { get; set; } = null!;
 
     /// <summary>The verify token for the handshake; without it every verification GET gets 403.</summary>
     [Parameter]
-    [SecretTransformation]
+    [WebhookSecretTransformation]
     public SecureString? VerifyToken { get; set; }
 
     /// <summary>Stops once this many events were written.</summary>
