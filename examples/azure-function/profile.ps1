@@ -3,7 +3,7 @@
 Import-Module WhatsappPhone -ErrorAction Stop
 
 foreach ($setting in 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN') {
-    if (-not [Environment]::GetEnvironmentVariable($setting)) {
+    if ([string]::IsNullOrWhiteSpace([Environment]::GetEnvironmentVariable($setting))) {
         # Named, never shown: the values are secrets.
         Write-Warning "The app setting $setting is not set: the webhook will refuse every request."
     }

@@ -33,6 +33,11 @@ public sealed class CallbackListener : IDisposable
     /// <summary>How many POSTs to answer with 500 before answering 200.</summary>
     public int FailPosts { get; set; }
 
+    /// <summary>How many POSTs to hold for <see cref="HoldFor"/> before answering them (a receiver too slow for Meta).</summary>
+    public int HoldPosts { get; set; }
+
+    public TimeSpan HoldFor { get; set; } = TimeSpan.FromSeconds(30);
+
     public ConcurrentQueue<Received> Requests { get; } = new();
 
     public IEnumerable<Received> Posts => Requests.Where(r => r.Method == "POST");
@@ -93,7 +98,15 @@ public sealed class CallbackListener : IDisposable
             }
             else
             {
-                response.StatusCode = Requests.Count(r => r.Method == "POST") < FailPosts ? 500 : 200;
+                var before = Requests.Count(r => r.Method == "POST");
+                if (before < HoldPosts)
+                {
+                    Requests.Enqueue(received);
+                    // Answered later, on its own: the emulator has given up on it by then.
+                    _ = Task.Delay(HoldFor).ContinueWith(_ => { try { response.StatusCode = 200; response.Close(); } catch (Exception) { } });
+                    continue;
+                }
+                response.StatusCode = before < FailPosts ? 500 : 200;
             }
             Requests.Enqueue(received);
             response.Close();

@@ -272,6 +272,97 @@ public sealed class WebhookTests : EmulatorTest
         Assert.Equal(2, _app.Posts.Count());
     }
 
+    /// <summary>Polls the delivery log until <paramref name="done"/> holds (a state, not a time: the deadline only stops a hung test).</summary>
+    private async Task<JsonArray> DeliveriesWhenAsync(Func<JsonArray, bool> done)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var all = (await ControlAsync(HttpMethod.Get, "webhooks/deliveries")).AsArray();
+            if (done(all) || timeout.IsCancellationRequested) return all;
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
+    public async Task A_delivery_that_got_503_is_delivered_again_once_its_retry_is_due_on_the_clock_and_then_not_again()
+    {
+        // Ten minutes on the emulator's clock: no retry comes in real time while the test runs.
+        await ControlAsync(HttpMethod.Post, "webhooks", new { retryDelayMs = 600_000 });
+        await SubscribeAsync(Seeded.RichWaba);
+        _app.FailPosts = 1;
+        var id = (int)(await ControlAsync(HttpMethod.Post, $"numbers/{Seeded.Connected}/quality", new { qualityRating = "RED" }))["delivery"]!["id"]!;
+
+        var waiting = (await DeliveriesWhenAsync(d => (int)d.Single(r => (int)r!["id"]! == id)!["attempts"]! == 1 && d.Single(r => (int)r!["id"]! == id)!["nextAttempt"] != null))
+            .Single(r => (int)r!["id"]! == id)!;
+        Assert.Equal("pending", (string?)waiting["status"]);
+        Assert.Equal(500, (int)waiting["lastStatus"]!);
+        Assert.Single(_app.Posts);
+
+        await ControlAsync(HttpMethod.Post, "clock", new { advanceHours = 1 });
+        var record = await DeliveredAsync(id);
+        Assert.Equal("delivered", (string?)record["status"]);
+        Assert.Equal(2, (int)record["attempts"]!);
+        Assert.Null(record["nextAttempt"]);
+
+        await ControlAsync(HttpMethod.Post, "clock", new { advanceHours = 10 });
+        await ControlAsync(HttpMethod.Post, $"numbers/{Seeded.Connected}/quality", new { qualityRating = "GREEN" });
+        await DeliveriesWhenAsync(d => d.All(r => (string?)r!["status"] != "pending"));
+        var posts = _app.Posts.Select(p => p.Text).ToList();
+        Assert.Equal(3, posts.Count);
+        Assert.Equal(posts[0], posts[1]);
+        Assert.NotEqual(posts[1], posts[2]);
+    }
+
+    [Fact]
+    public async Task A_notification_waiting_for_its_retry_holds_back_no_later_one()
+    {
+        await ControlAsync(HttpMethod.Post, "webhooks", new { retryDelayMs = 600_000 });
+        await SubscribeAsync(Seeded.RichWaba);
+        _app.FailPosts = 1;
+        await ControlAsync(HttpMethod.Post, $"numbers/{Seeded.Connected}/quality", new { qualityRating = "RED" });
+        await ControlAsync(HttpMethod.Post, $"numbers/{Seeded.Connected}/quality", new { qualityRating = "YELLOW" });
+
+        var all = await DeliveriesWhenAsync(d => d.Count == 2 && (string?)d[1]!["status"] == "delivered");
+        Assert.Equal(new[] { "pending", "delivered" }, all.Select(r => (string?)r!["status"]));
+    }
+
+    [Fact]
+    public async Task A_notification_still_failing_36_hours_after_it_was_made_is_failed()
+    {
+        await ControlAsync(HttpMethod.Post, "webhooks", new { retryDelayMs = 600_000 });
+        await SubscribeAsync(Seeded.RichWaba);
+        _app.FailPosts = int.MaxValue;
+        var id = (int)(await ControlAsync(HttpMethod.Post, $"numbers/{Seeded.Connected}/quality", new { qualityRating = "RED" }))["delivery"]!["id"]!;
+
+        // Each hour on the clock lets one more retry go (the delay doubles up to an hour); after 36 it stops.
+        for (var hour = 0; hour < 40; hour++)
+        {
+            var attempts = (int)(await DeliveriesWhenAsync(d => d.Single(r => (int)r!["id"]! == id)!["nextAttempt"] != null || (string?)d.Single(r => (int)r!["id"]! == id)!["status"] == "failed"))
+                .Single(r => (int)r!["id"]! == id)!["attempts"]!;
+            await ControlAsync(HttpMethod.Post, "clock", new { advanceHours = 1 });
+            await DeliveriesWhenAsync(d => (int)d.Single(r => (int)r!["id"]! == id)!["attempts"]! > attempts || (string?)d.Single(r => (int)r!["id"]! == id)!["status"] == "failed");
+        }
+        var record = await DeliveredAsync(id);
+        Assert.Equal("failed", (string?)record["status"]);
+        Assert.InRange((int)record["attempts"]!, 30, 40);
+    }
+
+    [Fact]
+    public async Task A_receiver_that_does_not_answer_in_time_has_failed_and_gets_the_notification_again()
+    {
+        await ControlAsync(HttpMethod.Post, "webhooks", new { retryDelayMs = 600_000, deliveryTimeoutMs = 200 });
+        await SubscribeAsync(Seeded.RichWaba);
+        _app.HoldPosts = 1;
+        var id = (int)(await ControlAsync(HttpMethod.Post, $"numbers/{Seeded.Connected}/quality", new { qualityRating = "RED" }))["delivery"]!["id"]!;
+
+        var timedOut = (await DeliveriesWhenAsync(d => (string?)d.Single(r => (int)r!["id"]! == id)!["lastError"] == "Timeout")).Single(r => (int)r!["id"]! == id)!;
+        Assert.Equal("pending", (string?)timedOut["status"]);
+        await ControlAsync(HttpMethod.Post, "clock", new { advanceHours = 1 });
+        Assert.Equal("delivered", (string?)(await DeliveredAsync(id))["status"]);
+        Assert.Equal(2, _app.Posts.Count());
+    }
+
     [Fact]
     public async Task The_control_api_changes_the_app_secret_and_callback_but_never_shows_the_secret()
     {

@@ -63,7 +63,7 @@ internal sealed class RecordingGraph : IDisposable
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();

@@ -39,6 +39,18 @@ function Get-FreePort {
     try { $probe.LocalEndpoint.Port } finally { $probe.Stop() }
 }
 
+# X-Hub-Signature-256 as Meta computes it, with nothing from the module.
+function New-WebhookSignature([Parameter(Mandatory)] [string] $Body, [Parameter(Mandatory)] [string] $Secret) {
+    $hmac = [System.Security.Cryptography.HMACSHA256]::new([Text.Encoding]::UTF8.GetBytes($Secret))
+    try { 'sha256=' + [Convert]::ToHexString($hmac.ComputeHash([Text.Encoding]::UTF8.GetBytes($Body))).ToLowerInvariant() }
+    finally { $hmac.Dispose() }
+}
+
+# A security notification in Meta's envelope whose requester is "n<N>", so each one is told apart by its event.
+function New-TestNotification([int] $N) {
+    '{"object":"whatsapp_business_account","entry":[{"id":"114503234599312","time":' + (1739321024 + $N) + ',"changes":[{"field":"security","value":{"display_phone_number":"15550783881","event":"PIN_CHANGED","requester":"n' + $N + '"}}]}]}'
+}
+
 # The cmdlets the module exports, written once for the tests of the loaded module and of its package.
 function Get-ExpectedCmdlet {
     @('Compare-WaPhoneNumber', 'Confirm-WaPhoneNumberCode', 'Connect-WaAccount', 'Disconnect-WaAccount', 'Get-WaBusinessAccount', 'Get-WaPhoneNumber',

@@ -103,6 +103,61 @@ Describe 'Subscribing an account' {
         @(Get-RequestLog $emu).Count | Should -Be 0
     }
 
+    It 'refuses an empty or blank verify token at binding, before any request' {
+        Clear-RequestLog $emu
+        foreach ($blank in '', '   ', "`n") {
+            { Set-WaPhoneNumberWebhook -PhoneNumberId $connected -CallbackUri 'https://example.com/hook' -VerifyToken $blank -Confirm:$false } |
+                Should -Throw -ErrorId 'ParameterArgumentTransformationError,WhatsappPhone.Cmdlets.SetWaPhoneNumberWebhookCommand'
+            { Register-WaWebhookSubscription -BusinessAccountId $market -OverrideCallbackUri 'https://example.com/hook' -VerifyToken $blank -Confirm:$false } |
+                Should -Throw -ErrorId 'ParameterArgumentTransformationError,WhatsappPhone.Cmdlets.RegisterWaWebhookSubscriptionCommand'
+        }
+        @(Get-RequestLog $emu).Count | Should -Be 0
+    }
+
+    It 'sends a verify token trimmed of the line break a file leaves, so the handshake succeeds' {
+        Register-WaWebhookSubscription -BusinessAccountId $market -Confirm:$false
+        $numberHook = "http://127.0.0.1:$(Get-FreePort)/number/"
+        $listener = Start-HandshakeListener $numberHook
+        try {
+            $set = Set-WaPhoneNumberWebhook -PhoneNumberId $connected -CallbackUri $numberHook -VerifyToken "$verifyToken`r`n" -Confirm:$false -PassThru -ErrorAction Stop
+        }
+        finally { Stop-HandshakeListener $listener }
+        $set.PhoneNumberCallbackUri | Should -Be $numberHook
+    }
+
+    It 'sends a callback''s query (a function key) to Graph whole, and shows it nowhere' {
+        $key = 'FUNCTION-KEY-8c1f2e'
+        $overrideHook = "http://127.0.0.1:$(Get-FreePort)/override/"
+        $listener = Start-HandshakeListener $overrideHook
+        try {
+            Clear-RequestLog $emu
+            $shown = foreach ($command in @(
+                    { Register-WaWebhookSubscription -BusinessAccountId $market -OverrideCallbackUri "$($overrideHook)?code=$key" -VerifyToken $verifyToken -Confirm:$false -PassThru -Verbose }
+                    { Set-WaPhoneNumberWebhook -PhoneNumberId $connected -CallbackUri "$($overrideHook)?code=$key" -VerifyToken $verifyToken -Confirm:$false -PassThru -Verbose }
+                    { Get-WaWebhookSubscription -BusinessAccountId $market }
+                    { Register-WaWebhookSubscription -BusinessAccountId $market -OverrideCallbackUri "http://example.com/hook?code=$key" -VerifyToken $verifyToken -Confirm:$false }
+                    { Register-WaWebhookSubscription -BusinessAccountId $market -OverrideCallbackUri "https://example.com/hook?code=$key" -Confirm:$false }
+                    { Set-WaPhoneNumberWebhook -PhoneNumberId $connected -CallbackUri "example.com/hook?code=$key" -VerifyToken $verifyToken -Confirm:$false }
+                    { Set-WaPhoneNumberWebhook -PhoneNumberId $connected -CallbackUri "https://example.com/hook?code=$key" -VerifyToken $verifyToken -WhatIf })) {
+                try { & $command *>&1 } catch { $_ }
+            }
+        }
+        finally { Stop-HandshakeListener $listener }
+
+        @(Get-RequestLog $emu | Where-Object method -eq 'POST').body -join "`n" | Should -Match $key
+        $objects = @($shown | Where-Object { $_ -is [WhatsappPhone.Models.WebhookSubscription] -or $_ -is [WhatsappPhone.Models.PhoneNumberWebhook] })
+        $objects.Count | Should -Be 3
+        $objects[0].OverrideCallbackUri | Should -BeExactly "$($overrideHook)?…"
+        $objects[1].PhoneNumberCallbackUri | Should -BeExactly "$($overrideHook)?…"
+        $errors = @($shown | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        $errors.Count | Should -Be 3
+        $objects | Export-Clixml (Join-Path $TestDrive 'webhooks.xml')
+        $text = ($shown | Out-String) + ($shown | ForEach-Object { $_ | Format-List * -Force | Out-String }) +
+            ($errors | ForEach-Object { "$($_.TargetObject) $($_.Exception.Message)" }) + ($objects | ConvertTo-Json -Depth 4) +
+            (Get-Content -Raw (Join-Path $TestDrive 'webhooks.xml')) + ($objects | ForEach-Object ToString)
+        $text | Should -Not -Match $key
+    }
+
     It 'sends nothing with -WhatIf' {
         Register-WaWebhookSubscription -BusinessAccountId $market -Confirm:$false
         Clear-RequestLog $emu

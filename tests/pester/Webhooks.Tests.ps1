@@ -67,6 +67,13 @@ Describe 'Test-WaWebhookSignature' {
         $Body | Test-WaWebhookSignature -Signature (New-Signature $Body) -AppSecret $appSecret | Should -BeTrue
     }
 
+    It 'takes a byte array piped in as one body, and strings piped in as one body each' {
+        $body = Get-Content -Raw (Join-Path $fixtures 'security-pin-changed.json')
+        $results = @([Text.Encoding]::UTF8.GetBytes($body) | Test-WaWebhookSignature -Signature (New-Signature $body) -AppSecret $appSecret -ErrorAction Stop)
+        $results | Should -Be @($true)
+        @('{', '}' | Test-WaWebhookSignature -Signature (New-Signature '{}') -AppSecret $appSecret) | Should -Be @($false, $false)
+    }
+
     It 'is false for a body that was parsed and serialised again' {
         $received = '{"name":"Caf\u00e9","url":"https:\/\/luckyshrub.example\/"}'
         $again = $received | ConvertFrom-Json | ConvertTo-Json -Compress
@@ -82,6 +89,30 @@ Describe 'Test-WaWebhookSignature' {
     ) {
         if ($Signature -eq 'other-secret') { $Signature = New-Signature '{}' 'other-secret' }
         Test-WaWebhookSignature -Body '{}' -Signature $Signature -AppSecret $appSecret -ErrorAction Stop | Should -BeFalse
+    }
+}
+
+Describe 'An empty or blank app secret or verify token' {
+    It 'is refused at binding by <Command>, so a forgery signed with nothing is never accepted' -ForEach @(
+        @{ Command = 'Test-WaWebhookSignature'; Run = { param($blank) Test-WaWebhookSignature -Body '{}' -Signature (New-Signature '{}' '') -AppSecret $blank } }
+        @{ Command = 'ConvertFrom-WaWebhook'; Run = { param($blank) ConvertFrom-WaWebhook -Body '{}' -Signature (New-Signature '{}' '') -AppSecret $blank } }
+        @{ Command = 'Confirm-WaWebhookChallenge'; Run = { param($blank) Confirm-WaWebhookChallenge -Query @{ 'hub.mode' = 'subscribe'; 'hub.verify_token' = ''; 'hub.challenge' = 'forged' } -VerifyToken $blank } }
+        @{ Command = 'Receive-WaWebhook -AppSecret'; Run = { param($blank) Receive-WaWebhook -Prefix (Get-FreePrefix) -AppSecret $blank -TimeoutSec 1 } }
+        @{ Command = 'Receive-WaWebhook -VerifyToken'; Run = { param($blank) Receive-WaWebhook -Prefix (Get-FreePrefix) -AppSecret $appSecret -VerifyToken $blank -TimeoutSec 1 } }
+    ) {
+        foreach ($blank in '', '   ', "`r`n", [securestring]::new()) {
+            { & $Run $blank } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,*' -ExpectedMessage '*empty or only whitespace*'
+        }
+    }
+
+    It 'is trimmed of the line break a file leaves, as access tokens are' {
+        $file = Join-Path $TestDrive 'app-secret.txt'
+        Set-Content -Path $file -Value $appSecret   # ends with a line break
+        $fromFile = Get-Content -Raw $file
+        $fromFile | Should -Not -Be $appSecret
+        Test-WaWebhookSignature -Body '{}' -Signature (New-Signature '{}') -AppSecret $fromFile | Should -BeTrue
+        Test-WaWebhookSignature -Body '{}' -Signature (New-Signature '{}') -AppSecret (ConvertTo-SecureString $fromFile -AsPlainText -Force) | Should -BeTrue
+        Confirm-WaWebhookChallenge -Query @{ 'hub.mode' = 'subscribe'; 'hub.verify_token' = $verifyToken; 'hub.challenge' = '7' } -VerifyToken " $verifyToken`n" | Should -BeExactly '7'
     }
 }
 
@@ -125,6 +156,13 @@ Describe 'ConvertFrom-WaWebhook' {
         $q.DisplayPhoneNumber | Should -Be '+15550783881'
     }
 
+    It 'reads a byte array piped in as one notification' {
+        $bytes = [IO.File]::ReadAllBytes((Join-Path $fixtures 'batch-several-entries.json'))
+        $events = @($bytes | ConvertFrom-WaWebhook -ErrorAction Stop)
+        $events.Field | Should -Be @('phone_number_quality_update', 'security', 'phone_number_name_update', 'account_update', 'account_review_update')
+        @($bytes | ConvertFrom-WaWebhook -Signature (New-Signature ([Text.Encoding]::UTF8.GetString($bytes))) -AppSecret $appSecret -ErrorAction Stop).Count | Should -Be 5
+    }
+
     It 'writes every change of a batch in order, and a re-delivery with the same Ids' {
         $first = @(Get-Fixture batch-several-entries | ConvertFrom-WaWebhook)
         $again = @(Get-Fixture batch-several-entries | ConvertFrom-WaWebhook)
@@ -147,12 +185,49 @@ Describe 'ConvertFrom-WaWebhook' {
     It 'refuses <Name> with <Id>, saying what was wrong, and writes nothing' -ForEach @(
         @{ Name = 'malformed JSON'; Id = 'WaWebhookMalformedJson'; Body = '{"object":"whatsapp_business_account","entry":['; Says = 'not valid JSON' }
         @{ Name = 'another kind of notification'; Id = 'WaWebhookNotWhatsAppNotification'; Body = '{"object":"page","entry":[{"id":"1","time":1,"messaging":[]}]}'; Says = '"page"' }
+        @{ Name = 'a property named twice in one object'; Id = 'WaWebhookDuplicateProperty'; Body = '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"security","value":{"event":"PIN_CHANGED"}}],"changes":[]}]}'; Says = 'twice' }
+        @{ Name = 'more than 1,000 changes'; Id = 'WaWebhookTooManyEvents'; Body = ('{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[' + (@(1..1001 | ForEach-Object { '{"field":"security","value":{}}' }) -join ',') + ']}]}'); Says = '1,001 changes*1,000*' }
         @{ Name = 'a body over 1 MiB'; Id = 'WaWebhookBodyTooLarge'; Body = ('{"object":"whatsapp_business_account","entry":[]}' + (' ' * 1MB)); Says = '1 MiB' }
     ) {
         $out = @(ConvertFrom-WaWebhook -Body $Body -ErrorVariable refused -ErrorAction SilentlyContinue)
         $out.Count | Should -Be 0
+        $refused.Count | Should -Be 1
         $refused[0].FullyQualifiedErrorId | Should -BeLike "$Id,*"
         $refused[0].Exception.Message | Should -BeLike "*$Says*"
+    }
+
+    It 'reads a text cut in the middle of an emoji (a lone surrogate escape) as U+FFFD, and goes on' {
+        $cut = '{"object":"whatsapp_business_account","entry":[{"id":"114503234599312","time":1739321024,"changes":[{"field":"security","value":{"event":"PIN_CHANGED","requester":"caf\ud83d"}}]}]}'
+        ConvertFrom-WaWebhook -Body $cut -Signature (New-Signature $cut) -AppSecret $appSecret -ErrorAction Stop |
+            ForEach-Object Requester | Should -BeExactly "caf$([char] 0xFFFD)"
+        $events = @($cut, (Get-Fixture security-pin-changed) | ConvertFrom-WaWebhook -ErrorAction Stop)
+        $events.Event | Should -Be @('PIN_CHANGED', 'PIN_CHANGED')
+    }
+
+    It 'refuses a body that is not UTF-8 with one non-terminating WaWebhookMalformedJson' {
+        $bytes = [Text.Encoding]::UTF8.GetBytes((Get-Fixture security-pin-changed))
+        $bytes[$bytes.Count - 10] = 0xFF
+        $caught = $null
+        try { $out = @(ConvertFrom-WaWebhook -Body $bytes -ErrorVariable refused -ErrorAction SilentlyContinue) }
+        catch { $caught = $_ }
+        $caught | Should -BeNullOrEmpty
+        $out.Count | Should -Be 0
+        $refused.Count | Should -Be 1
+        $refused[0].FullyQualifiedErrorId | Should -BeExactly 'WaWebhookMalformedJson,WhatsappPhone.Cmdlets.ConvertFromWaWebhookCommand'
+        $refused[0].Exception.Message | Should -BeLike '*not UTF-8*'
+    }
+
+    It 'shows no C1 control or bidi override from a value that is not a string' {
+        # JSON lets both stand unescaped; here in an object id and an array event, as a hostile payload would put them.
+        $odd = "$([char] 0x9B)2J$([char] 0x202E)evil$([char] 0x2066)"
+        $body = '{"object":"whatsapp_business_account","entry":[{"id":{"x":"' + $odd + '"},"time":1739321024,"changes":[{"field":"security","value":{"event":["' + $odd + '"],"requester":"r"}}]}]}'
+        $e = ConvertFrom-WaWebhook -Body $body -ErrorAction Stop
+        $unsafe = '[\u0080-\u009f\u202a-\u202e\u2066-\u2069]'
+        $e.Event | Should -BeLike '*evil*'
+        $e.Event | Should -Not -Match $unsafe
+        $e.BusinessAccountId | Should -Not -Match $unsafe
+        ($e | Format-Table | Out-String) + ($e | Select-Object * -ExcludeProperty Value | Format-List | Out-String) | Should -Not -Match $unsafe
+        $e.Value | Should -Match $unsafe # Value is the JSON as received
     }
 
     It 'keeps an unknown field as an event with its Value' {
@@ -233,7 +308,7 @@ Describe 'Receive-WaWebhook' {
         "$warned" | Should -Not -Match ([regex]::Escape($appSecret))
     }
 
-    It 'answers the handshake, 405 and 404, and stops at Select-Object -First' {
+    It 'answers the handshake, 405 and 404, and stops at Select-Object -First, answering 503 to the notification it did not write whole' {
         $prefix = Get-FreePrefix
         $body = Get-Fixture batch-several-entries
         $send = {
@@ -249,7 +324,8 @@ Describe 'Receive-WaWebhook' {
         }
         $sender = Start-Sender $prefix $send @($body, (New-Signature $body))
         $first = @(Receive-WaWebhook -Prefix $prefix -AppSecret $appSecret -VerifyToken $verifyToken -TimeoutSec 30 | Select-Object -First 2)
-        Receive-Sender $sender | Should -Be @('GET 200 1158201444', 'PUT 405', 'OTHER 404', 'POST 200')
+        # Two of the notification's five events went through: Meta must deliver it again (the two come out again, with the same Ids).
+        Receive-Sender $sender | Should -Be @('GET 200 1158201444', 'PUT 405', 'OTHER 404', 'POST 503')
         $first.Field | Should -Be @('phone_number_quality_update', 'security')
     }
 
@@ -299,7 +375,7 @@ public class HttpRequestContext {
             foreach ($k in $Query.Keys) { $request.Query[$k] = $Query[$k] }
             if ($RawBody) { $request.Body = $RawBody | ConvertFrom-Json -AsHashtable; $request.Headers['Content-Type'] = 'application/json' }
             if ($Signature) { $request.Headers['X-Hub-Signature-256'] = $Signature }
-            & $runPs1 -Request $request -TriggerMetadata @{} 3>$null 6>$null
+            $script:functionWarnings = @(& $runPs1 -Request $request -TriggerMetadata @{} 3>&1 6>$null | ForEach-Object { "$_" })
             $global:WaTestBindings
         }
     }
@@ -330,6 +406,39 @@ public class HttpRequestContext {
         $queued = @(($out | Where-Object Name -eq Events).Value | ForEach-Object { $_ | ConvertFrom-Json })
         $queued.Field | Should -Be @('phone_number_quality_update', 'security', 'phone_number_name_update', 'account_update', 'account_review_update')
         $queued[0].Id | Should -Be (Get-Fixture batch-several-entries | ConvertFrom-WaWebhook | Select-Object -First 1).Id
+    }
+
+    It 'answers 405 to a signed <Method>, which is no notification, and queues nothing' -ForEach @(
+        @{ Method = 'PUT' }
+        @{ Method = 'DELETE' }
+        @{ Method = 'PATCH' }
+    ) {
+        $body = Get-Fixture security-pin-changed
+        $out = Invoke-Function $Method -RawBody $body -Signature (New-Signature $body)
+        $response = ($out | Where-Object Name -eq Response).Value
+        $response.StatusCode | Should -Be ([System.Net.HttpStatusCode]::MethodNotAllowed)
+        $response.Headers['Allow'] | Should -Be 'GET, POST'
+        @($out | Where-Object Name -eq Events).Count | Should -Be 0
+    }
+
+    It 'queues nothing from a signed notification of more than 1,000 changes, answers 200 and warns why' {
+        $body = '{"object":"whatsapp_business_account","entry":[{"id":"114503234599312","time":1739321024,"changes":[' +
+            (@(1..1001 | ForEach-Object { '{"field":"security","value":{"event":"PIN_CHANGED"}}' }) -join ',') + ']}]}'
+        $out = Invoke-Function POST -RawBody $body -Signature (New-Signature $body)
+        ($out | Where-Object Name -eq Response).Value.StatusCode | Should -Be ([System.Net.HttpStatusCode]::OK)
+        @($out | Where-Object Name -eq Events).Count | Should -Be 0
+        $functionWarnings | Should -HaveCount 1
+        $functionWarnings[0] | Should -BeLike '*WaWebhookTooManyEvents*1,001 changes*'
+    }
+
+    It 'refuses every notification with 401 while WHATSAPP_APP_SECRET is blank, also one signed with a blank key' {
+        $body = Get-Fixture security-pin-changed
+        $env:WHATSAPP_APP_SECRET = ' '
+        try { $out = Invoke-Function POST -RawBody $body -Signature (New-Signature $body ' ') }
+        finally { $env:WHATSAPP_APP_SECRET = $appSecret }
+        ($out | Where-Object Name -eq Response).Value.StatusCode | Should -Be ([System.Net.HttpStatusCode]::Unauthorized)
+        @($out | Where-Object Name -eq Events).Count | Should -Be 0
+        $functionWarnings | Should -Be 'Refused a notification: WHATSAPP_APP_SECRET is not set.'
     }
 
     It 'answers 401 to a <Name> signature and queues nothing' -ForEach @(

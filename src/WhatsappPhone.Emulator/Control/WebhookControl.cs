@@ -20,9 +20,12 @@ public static class WebhookControl
     internal static readonly ControlRoute[] Routes =
     [
         new("GET", "/_emulator/webhooks", null, "The app (id, name, callbackUri, retry settings; never the secret), subscriptions, number overrides and ban states."),
-        new("POST", "/_emulator/webhooks", "{\"appSecret\"?,\"callbackUri\"?,\"maxAttempts\"?,\"retryDelayMs\"?}",
-            "Sets the app's secret and default callback (\"\" clears it) and how deliveries are retried."),
-        new("GET", "/_emulator/webhooks/deliveries", null, "Notifications in order: [{id,url,wabaId,field,body,signature,status,attempts,lastStatus,lastError}]."),
+        new("POST", "/_emulator/webhooks", "{\"appSecret\"?,\"callbackUri\"?,\"maxAttempts\"?,\"retryDelayMs\"?,\"deliveryTimeoutMs\"?}",
+            "Sets the app's secret and default callback (\"\" clears it) and how later notifications are retried: an attempt that gets no 2xx " +
+            "within deliveryTimeoutMs (3000) is tried again retryDelayMs (1000) later on the emulator's clock, doubling up to an hour, " +
+            "until maxAttempts (100) or 36 hours on that clock. POST /_emulator/clock makes due retries go at once."),
+        new("GET", "/_emulator/webhooks/deliveries", null,
+            "Notifications in order: [{id,url,wabaId,field,body,signature,status (pending, delivered, failed, cancelled),attempts,lastStatus,lastError,nextAttempt}]."),
         new("DELETE", "/_emulator/webhooks/deliveries", null, "Clears the delivery log; undelivered notifications are dropped."),
         new("POST", "/_emulator/numbers/{id}/quality", "{\"qualityRating\"?,\"messagingLimitTier\"?,\"event\"?}",
             "Changes quality or limit and notifies phone_number_quality_update (event from the change unless given)."),
@@ -45,6 +48,7 @@ public static class WebhookControl
             if (request!.AppSecret is { } secret && (secret.Length == 0 || secret.Any(char.IsWhiteSpace))) return Problem(400, "appSecret must be non-empty, without spaces.");
             if (request.MaxAttempts is not (null or (>= 1 and <= 100))) return Problem(400, "maxAttempts must be between 1 and 100.");
             if (request.RetryDelayMs is not (null or (>= 0 and <= 600_000))) return Problem(400, "retryDelayMs must be between 0 and 600000.");
+            if (request.DeliveryTimeoutMs is not (null or (>= 100 and <= 60_000))) return Problem(400, "deliveryTimeoutMs must be between 100 and 60000.");
             string? callback = null;
             if (request.CallbackUri is { Length: > 0 } uri)
             {
@@ -61,6 +65,7 @@ public static class WebhookControl
             if (request.CallbackUri is not null) app.CallbackUri = callback;
             if (request.MaxAttempts is { } attempts) app.MaxAttempts = attempts;
             if (request.RetryDelayMs is { } delay) app.RetryDelayMs = delay;
+            if (request.DeliveryTimeoutMs is { } timeout) app.DeliveryTimeoutMs = timeout;
             WebhookRouting.RefreshAll(state);
             return Results.Json(Describe(state), Json);
         });
@@ -167,6 +172,7 @@ public static class WebhookControl
             ["callbackUri"] = app.CallbackUri,
             ["maxAttempts"] = app.MaxAttempts,
             ["retryDelayMs"] = app.RetryDelayMs,
+            ["deliveryTimeoutMs"] = app.DeliveryTimeoutMs,
             ["subscriptions"] = new JsonArray([.. app.Subscriptions.Select(s => (JsonNode)new JsonObject
             {
                 ["wabaId"] = s.Key,
@@ -181,7 +187,7 @@ public static class WebhookControl
         };
     }
 
-    private sealed record AppRequest(string? AppSecret, string? CallbackUri, int? MaxAttempts, int? RetryDelayMs);
+    private sealed record AppRequest(string? AppSecret, string? CallbackUri, int? MaxAttempts, int? RetryDelayMs, int? DeliveryTimeoutMs);
 
     private sealed record QualityRequest(string? QualityRating, string? MessagingLimitTier, string? Event);
 

@@ -10,7 +10,14 @@ public sealed class EmulatorClock
 
     public DateTimeOffset Now => DateTimeOffset.UtcNow + TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
 
-    public void Advance(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
+    /// <summary>Raised after the clock was moved forward, so what waits on it (webhook retries) looks again.</summary>
+    public event Action? Advanced;
+
+    public void Advance(TimeSpan by)
+    {
+        Interlocked.Add(ref _offsetTicks, by.Ticks);
+        Advanced?.Invoke();
+    }
 
     public void Reset() => Interlocked.Exchange(ref _offsetTicks, 0);
 }

@@ -18,6 +18,8 @@ public sealed class EmulatorState : IDisposable
     {
         _options = options;
         _seedJson = seedJson;
+        // Its own HTTP client, so a slow callback holds up no request; each attempt has the app's timeout.
+        Delivery = new WebhookDelivery(new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan }, Clock);
         World = Seed.Build(seedJson, options.GeneratedNumbers, Clock.Now);
         LatencyMs = options.LatencyMs;
         Webhooks = new WebhookState(options);
@@ -34,10 +36,7 @@ public sealed class EmulatorState : IDisposable
     public WebhookState Webhooks { get; private set; }
 
     /// <summary>Sends notifications outside <see cref="Gate"/>; its own HTTP client, so a slow callback holds up no request.</summary>
-    public WebhookDelivery Delivery { get; } = new(new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false })
-    {
-        Timeout = TimeSpan.FromSeconds(10),
-    });
+    public WebhookDelivery Delivery { get; }
 
     /// <summary>For the verification GET, which runs inside a Graph request, as at Meta.</summary>
     public HttpClient HandshakeClient { get; } = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false })

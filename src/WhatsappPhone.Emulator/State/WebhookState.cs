@@ -10,8 +10,11 @@ public sealed class WebhookState
     public const string AppId = "1409662856548932";
     public const string AppName = "WhatsappPhone Emulator App";
     public const string DefaultAppSecret = "emulator-app-secret";
-    public const int DefaultMaxAttempts = 5;
+    /// <summary>Meta retries for 36 hours rather than a number of times: the default limit is the largest.</summary>
+    public const int DefaultMaxAttempts = 100;
     public const int DefaultRetryDelayMs = 1000;
+    /// <summary>An endpoint that has not answered in 3 s has failed, as at Meta (webhooks.md: design for 3 s).</summary>
+    public const int DefaultDeliveryTimeoutMs = 3000;
 
     public WebhookState(EmulatorOptions options)
     {
@@ -27,11 +30,14 @@ public sealed class WebhookState
     /// <summary>The app's default callback (App Dashboard > WhatsApp > Configuration); null: none configured.</summary>
     public string? CallbackUri { get; set; }
 
-    /// <summary>Attempts per notification, the first included; Meta retries for up to 36 hours, the emulator a few times.</summary>
+    /// <summary>Attempts per notification, the first included, at most; within 36 hours of its making in any case.</summary>
     public int MaxAttempts { get; set; } = DefaultMaxAttempts;
 
-    /// <summary>The wait before the first retry; it doubles for each later one (capped at a minute).</summary>
+    /// <summary>The wait before the first retry, on the emulator's clock; it doubles for each later one (capped at an hour).</summary>
     public int RetryDelayMs { get; set; } = DefaultRetryDelayMs;
+
+    /// <summary>How long an attempt waits for the endpoint's answer before it counts as failed.</summary>
+    public int DeliveryTimeoutMs { get; set; } = DefaultDeliveryTimeoutMs;
 
     /// <summary>WABA ID to the app's subscription (null override: the app's callback).</summary>
     public Dictionary<string, Subscription> Subscriptions { get; } = [];

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using WhatsappPhone.Emulator.Graph;
 using WhatsappPhone.Emulator.State;
 
@@ -23,32 +22,46 @@ public sealed class DeliveryRecord
     /// <summary>pending, delivered, failed (every attempt failed) or cancelled (by a reset).</summary>
     public string Status { get; set; } = "pending";
     public int Attempts { get; set; }
+    /// <summary>When the next attempt is due, on the emulator's clock; null while an attempt is on its way, and once delivered or failed.</summary>
+    public DateTimeOffset? NextAttempt { get; set; }
+    /// <summary>The app's retry settings when the notification was made.</summary>
+    public int MaxAttempts { get; init; }
+    public int RetryDelayMs { get; init; }
+    public int TimeoutMs { get; init; }
     /// <summary>The last answer's HTTP status; 0 when no answer came.</summary>
     public int LastStatus { get; set; }
     public string? LastError { get; set; }
 }
 
 /// <summary>
-/// Sends notifications one at a time in the order they were made, outside the state gate, each
-/// POST signed with the app secret like Meta's (X-Hub-Signature-256, and the older X-Hub-Signature).
-/// A failed attempt (no connection, a non-2xx answer) is retried after a doubling wait, up to the
-/// app's attempt limit; a notification that still fails is marked failed and the next one goes.
+/// Delivers notifications as Meta does when an endpoint fails: each one has its own schedule on the
+/// emulator's clock. A failed attempt (no connection, no answer within the app's timeout, a non-2xx
+/// answer) is tried again after the app's retry delay, doubled for each later attempt up to an hour,
+/// until 36 hours after the notification was made (or the app's attempt limit); then it is failed.
+/// A notification waiting for a retry holds back no other: attempts go one at a time (so a healthy
+/// receiver sees notifications in the order they were made), the one due first going first.
+/// Advancing the clock (the control API) makes due retries go at once, so tests never wait for them.
 /// </summary>
 public sealed class WebhookDelivery : IDisposable
 {
     private const int Capacity = 10_000;
+    /// <summary>How long Meta keeps retrying a notification.</summary>
+    public static readonly TimeSpan RetryWindow = TimeSpan.FromHours(36);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromHours(1);
 
-    private readonly Channel<(DeliveryRecord Record, int MaxAttempts, int RetryDelayMs)> _queue =
-        Channel.CreateUnbounded<(DeliveryRecord, int, int)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<DeliveryRecord> _records = [];
     private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly HttpClient _http;
+    private readonly EmulatorClock _clock;
     private readonly Task _worker;
     private int _nextId;
 
-    public WebhookDelivery(HttpClient http)
+    public WebhookDelivery(HttpClient http, EmulatorClock clock)
     {
         _http = http;
+        _clock = clock;
+        _clock.Advanced += Wake;
         _worker = Task.Run(RunAsync);
     }
 
@@ -57,7 +70,7 @@ public sealed class WebhookDelivery : IDisposable
         get { lock (_records) return [.. _records]; }
     }
 
-    /// <summary>Queues a notification for <paramref name="url"/>; returns its record at once.</summary>
+    /// <summary>Queues a notification for <paramref name="url"/>, to be tried at once; returns its record.</summary>
     public DeliveryRecord Enqueue(string url, string wabaId, string field, JsonObject envelope, WebhookState app, DateTimeOffset now)
     {
         var body = envelope.ToJsonString(GraphCall.Json);
@@ -76,11 +89,15 @@ public sealed class WebhookDelivery : IDisposable
                 Signature = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(key, bytes)),
                 Sha1Signature = "sha1=" + Convert.ToHexStringLower(HMACSHA1.HashData(key, bytes)),
                 Created = now,
+                NextAttempt = now,
+                MaxAttempts = app.MaxAttempts,
+                RetryDelayMs = app.RetryDelayMs,
+                TimeoutMs = app.DeliveryTimeoutMs,
             };
             if (_records.Count == Capacity) _records.RemoveAt(0);
             _records.Add(record);
         }
-        _queue.Writer.TryWrite((record, app.MaxAttempts, app.RetryDelayMs));
+        Wake();
         return record;
     }
 
@@ -96,27 +113,40 @@ public sealed class WebhookDelivery : IDisposable
 
     public void Dispose()
     {
+        _clock.Advanced -= Wake;
         _stop.Cancel();
-        _queue.Writer.TryComplete();
         try
         {
             _worker.Wait(TimeSpan.FromSeconds(5));
         }
         catch (AggregateException)
         {
-            // Stopped while waiting to retry.
+            // Stopped while waiting.
         }
         _stop.Dispose();
         _http.Dispose();
     }
 
+    private void Wake() => _wake.Release();
+
     private async Task RunAsync()
     {
         try
         {
-            await foreach (var (record, maxAttempts, retryDelayMs) in _queue.Reader.ReadAllAsync(_stop.Token))
+            while (true)
             {
-                await DeliverAsync(record, maxAttempts, retryDelayMs);
+                DeliveryRecord? due;
+                TimeSpan wait;
+                lock (_records)
+                {
+                    var now = _clock.Now;
+                    due = _records.Where(r => r.Status == "pending" && r.NextAttempt <= now).OrderBy(r => r.NextAttempt).ThenBy(r => r.Id).FirstOrDefault();
+                    var next = _records.Where(r => r.Status == "pending").Select(r => r.NextAttempt ?? DateTimeOffset.MaxValue).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+                    // The clock runs with real time, so the next retry is due after that much real time (or sooner, if the clock is advanced).
+                    wait = next == DateTimeOffset.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromTicks(Math.Clamp((next - now).Ticks, 0, TimeSpan.FromMinutes(1).Ticks));
+                }
+                if (due is not null) await AttemptAsync(due);
+                else await _wake.WaitAsync(wait, _stop.Token);
             }
         }
         catch (OperationCanceledException)
@@ -125,60 +155,63 @@ public sealed class WebhookDelivery : IDisposable
         }
     }
 
-    private async Task DeliverAsync(DeliveryRecord record, int maxAttempts, int retryDelayMs)
+    private async Task AttemptAsync(DeliveryRecord record)
     {
-        var bytes = Encoding.UTF8.GetBytes(record.Body);
-        for (var attempt = 1; attempt <= maxAttempts; attempt++)
+        lock (_records)
         {
-            lock (_records)
+            if (record.Status != "pending") return;
+            record.Attempts++;
+            record.NextAttempt = null; // in flight
+        }
+        var status = 0;
+        string? error = null;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            timeout.CancelAfter(record.TimeoutMs);
+            using var request = new HttpRequestMessage(HttpMethod.Post, record.Url) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(record.Body)) };
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", record.Signature);
+            request.Headers.TryAddWithoutValidation("X-Hub-Signature", record.Sha1Signature);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
             {
-                if (record.Status != "pending") return;
-                record.Attempts = attempt;
-            }
-            var status = 0;
-            string? error = null;
-            try
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, record.Url) { Content = new ByteArrayContent(bytes) };
-                request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-                request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", record.Signature);
-                request.Headers.TryAddWithoutValidation("X-Hub-Signature", record.Sha1Signature);
-                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, _stop.Token);
-                status = (int)response.StatusCode;
-                if (response.IsSuccessStatusCode)
+                lock (_records)
                 {
-                    lock (_records)
-                    {
-                        record.LastStatus = status;
-                        record.LastError = null;
-                        if (record.Status == "pending") record.Status = "delivered";
-                    }
-                    return;
+                    record.LastStatus = status;
+                    record.LastError = null;
+                    record.NextAttempt = null;
+                    if (record.Status == "pending") record.Status = "delivered";
                 }
-                error = $"HTTP {status} {response.ReasonPhrase}";
+                return;
             }
-            catch (HttpRequestException e)
-            {
-                error = e.HttpRequestError.ToString();
-            }
-            catch (TaskCanceledException) when (!_stop.IsCancellationRequested)
-            {
-                error = "Timeout";
-            }
-            lock (_records)
-            {
-                record.LastStatus = status;
-                record.LastError = error;
-            }
-            if (attempt < maxAttempts)
-            {
-                var wait = Math.Min(60_000.0, retryDelayMs * Math.Pow(2, attempt - 1));
-                await Task.Delay(TimeSpan.FromMilliseconds(wait), _stop.Token);
-            }
+            error = $"HTTP {status} {response.ReasonPhrase}";
+        }
+        catch (HttpRequestException e)
+        {
+            error = e.HttpRequestError.ToString();
+        }
+        catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+        {
+            error = "Timeout";
         }
         lock (_records)
         {
-            if (record.Status == "pending") record.Status = "failed";
+            record.LastStatus = status;
+            record.LastError = error;
+            var now = _clock.Now;
+            if (record.Status != "pending") return;
+            var delay = TimeSpan.FromMilliseconds(Math.Min(MaxRetryDelay.TotalMilliseconds, record.RetryDelayMs * Math.Pow(2, record.Attempts - 1)));
+            if (record.Attempts >= record.MaxAttempts || now + delay > record.Created + RetryWindow)
+            {
+                record.Status = "failed";
+                record.NextAttempt = null;
+            }
+            else
+            {
+                record.NextAttempt = now + delay;
+            }
         }
     }
 }

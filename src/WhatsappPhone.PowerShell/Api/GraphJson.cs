@@ -12,7 +12,8 @@ internal static class GraphJson
     /// <summary>
     /// A string as itself; numbers, booleans, objects and arrays as their JSON text; null as null.
     /// A value that cannot be decoded (invalid UTF-8) is null: it costs that value, not the page.
-    /// Control characters and escape sequences are removed (<see cref="ServerText.Clean"/>).
+    /// Control characters, escape sequences and bidirectional overrides are removed
+    /// (<see cref="ServerText.Clean"/>) from either: JSON text may hold C1 controls unescaped.
     /// </summary>
     public static string? Text(JsonElement? v)
     {
@@ -23,7 +24,7 @@ internal static class GraphJson
                 null => null,
                 { ValueKind: JsonValueKind.String } s => ServerText.Clean(s.GetString()),
                 { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined } => null,
-                { } other => other.GetRawText(),
+                { } other => ServerText.Clean(other.GetRawText()),
             };
         }
         catch (InvalidOperationException)

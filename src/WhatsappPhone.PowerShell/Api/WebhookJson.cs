@@ -32,6 +32,6 @@ internal static class WebhookJson
         return result;
     }
 
-    /// <summary>An empty string is how Graph writes "no override".</summary>
-    private static string? Uri(JsonElement? v) => GraphJson.Text(v) is { Length: > 0 } s ? s : null;
+    /// <summary>A callback as shown (<see cref="WebhookInput.ForDisplay"/>: no query, which may hold a key); an empty string is how Graph writes "no override".</summary>
+    private static string? Uri(JsonElement? v) => GraphJson.Text(v) is { Length: > 0 } s ? WebhookInput.ForDisplay(s) : null;
 }

@@ -32,7 +32,7 @@ public abstract class WaWebhookCmdlet : WaApiCmdlet
         return events.Count;
     }
 
-    private void ResolveNumber(WebhookEvent ev)
+    private protected void ResolveNumber(WebhookEvent ev)
     {
         if (_resolver == null)
         {
@@ -54,7 +54,7 @@ public abstract class WaWebhookCmdlet : WaApiCmdlet
     internal static ErrorRecord Refusal(WaWebhookException ex, object? target = null) =>
         new ErrorRecord(ex, ex.ErrorId, ex.ErrorId switch
         {
-            WaWebhookException.TooLarge => ErrorCategory.LimitsExceeded,
+            WaWebhookException.TooLarge or WaWebhookException.TooManyEvents => ErrorCategory.LimitsExceeded,
             WaWebhookException.SignatureInvalid => ErrorCategory.SecurityError,
             _ => ErrorCategory.InvalidData,
         }, target);

@@ -28,7 +28,7 @@ public sealed class ConfirmWaWebhookChallengeCommand : PSCmdlet
 
     /// <summary>The verify token set on the webhook subscription, as a string or SecureString. Never shown.</summary>
     [Parameter(Mandatory = true)]
-    [SecretTransformation]
+    [WebhookSecretTransformation]
     public SecureString VerifyToken { get; set; } = null!;
 
     /// <inheritdoc/>

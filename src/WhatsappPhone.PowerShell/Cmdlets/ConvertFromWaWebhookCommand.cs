@@ -14,7 +14,7 @@ public sealed class ConvertFromWaWebhookCommand : WaWebhookCmdlet
     private const string UnsignedSet = "Unsigned";
     private const string SignedSet = "Signed";
 
-    /// <summary>The raw body: a string (as Azure Functions' $Request.RawBody holds it) or bytes.</summary>
+    /// <summary>The raw body: a string (as Azure Functions' $Request.RawBody holds it) or bytes; a byte[] piped in is one body.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [WebhookBodyTransformation]
     [AllowEmptyCollection]
@@ -28,23 +28,39 @@ public sealed class ConvertFromWaWebhookCommand : WaWebhookCmdlet
 
     /// <summary>The app secret the signature is checked with, as a string or SecureString. Never shown.</summary>
     [Parameter(Mandatory = true, ParameterSetName = SignedSet)]
-    [SecretTransformation]
+    [WebhookSecretTransformation]
     public SecureString AppSecret { get; set; } = null!;
+
+    private readonly PipedBody _piped = new PipedBody();
 
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
+        if (_piped.Add(Body)) return;
+        if (_piped.Take() is { } joined) Convert(joined);
+        Convert(Body);
+    }
+
+    /// <inheritdoc/>
+    protected override void EndProcessing()
+    {
+        if (_piped.Take() is { } joined) Convert(joined);
+        base.EndProcessing();
+    }
+
+    private void Convert(byte[] body)
+    {
         try
         {
-            WebhookNotification.CheckSize(Body.Length);
-            if (ParameterSetName == SignedSet && !WebhookSignature.IsValid(Body, Signature, AppSecret))
+            WebhookNotification.CheckSize(body.Length);
+            if (ParameterSetName == SignedSet && !WebhookSignature.IsValid(body, Signature, AppSecret))
             {
                 ThrowTerminatingError(Refusal(new WaWebhookException(WaWebhookException.SignatureInvalid, string.IsNullOrEmpty(Signature)
                     ? "The notification has no X-Hub-Signature-256 signature; nothing was read from it. Answer with 401."
                     : "The X-Hub-Signature-256 signature does not match the body and the app secret; nothing was read from it. Answer with 401. (The signature covers the exact bytes received: pass the raw body, not a re-serialised one.)")));
             }
 
-            WriteEvents(WebhookNotification.Parse(Body));
+            WriteEvents(WebhookNotification.Parse(body));
         }
         catch (WaWebhookException ex)
         {

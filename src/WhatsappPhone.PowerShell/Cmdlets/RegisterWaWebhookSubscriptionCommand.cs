@@ -21,7 +21,7 @@ public sealed class RegisterWaWebhookSubscriptionCommand : WaWebhookSubscription
 
     /// <summary>The token Meta sends in the handshake to -OverrideCallbackUri, as a string or SecureString. Never shown.</summary>
     [Parameter]
-    [SecretTransformation]
+    [WebhookSecretTransformation]
     public SecureString? VerifyToken { get; set; }
 
     /// <summary>Reads the subscriptions back and writes them.</summary>
@@ -38,7 +38,7 @@ public sealed class RegisterWaWebhookSubscriptionCommand : WaWebhookSubscription
         {
             ThrowTerminatingError(new ErrorRecord(
                 new ArgumentException("-OverrideCallbackUri and -VerifyToken go together: Meta calls the callback with the token before it accepts it. Give both, or neither to subscribe with the app's callback."),
-                "WaWebhookOverrideIncomplete", ErrorCategory.InvalidArgument, OverrideCallbackUri));
+                "WaWebhookOverrideIncomplete", ErrorCategory.InvalidArgument, WebhookInput.ForDisplay(OverrideCallbackUri)));
         }
 
         if (OverrideCallbackUri != null) _callback = WebhookInput.RequireCallbackUri(OverrideCallbackUri, nameof(OverrideCallbackUri));
@@ -49,7 +49,7 @@ public sealed class RegisterWaWebhookSubscriptionCommand : WaWebhookSubscription
     {
         var action = _callback == null
             ? "Subscribe this app to the account's webhooks (with the app's callback; an account override is cleared)"
-            : $"Subscribe this app to the account's webhooks, sending its message webhooks to {WebhookInput.ForDisplay(_callback)} once Meta has verified it";
+            : $"Subscribe this app to the account's webhooks, sending its message webhooks to {WebhookInput.ForDisplay(_callback.OriginalString)} once Meta has verified it";
         foreach (var account in Accounts())
         {
             if (!ShouldChange(account, action)) continue;

@@ -21,14 +21,14 @@ public sealed class SetWaPhoneNumberWebhookCommand : WaPhoneNumberActionCmdlet
 
     /// <summary>The token Meta sends in the handshake, as a string or SecureString. Never shown.</summary>
     [Parameter(Mandatory = true)]
-    [SecretTransformation]
+    [WebhookSecretTransformation]
     public SecureString VerifyToken { get; set; } = null!;
 
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
         var callback = WebhookInput.RequireCallbackUri(CallbackUri, nameof(CallbackUri));
-        var action = $"Send the number's message webhooks to {WebhookInput.ForDisplay(callback)} once Meta has verified it";
+        var action = $"Send the number's message webhooks to {WebhookInput.ForDisplay(callback.OriginalString)} once Meta has verified it";
         if (ShouldChange(action)) SendChange(action, id => Client.SetPhoneNumberWebhookAsync(id, callback, VerifyToken, Cancellation));
     }
 

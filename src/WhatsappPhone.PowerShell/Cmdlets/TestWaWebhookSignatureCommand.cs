@@ -9,7 +9,7 @@ namespace WhatsappPhone.Cmdlets;
 [OutputType(typeof(bool))]
 public sealed class TestWaWebhookSignatureCommand : PSCmdlet
 {
-    /// <summary>The raw body: a string (its UTF-8 bytes are hashed, as given) or bytes.</summary>
+    /// <summary>The raw body: a string (its UTF-8 bytes are hashed, as given) or bytes; a byte[] piped in is one body.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [WebhookBodyTransformation]
     [AllowEmptyCollection]
@@ -23,9 +23,24 @@ public sealed class TestWaWebhookSignatureCommand : PSCmdlet
 
     /// <summary>The app secret the signature is checked with, as a string or SecureString. Never shown.</summary>
     [Parameter(Mandatory = true)]
-    [SecretTransformation]
+    [WebhookSecretTransformation]
     public SecureString AppSecret { get; set; } = null!;
 
+    private readonly PipedBody _piped = new PipedBody();
+
     /// <inheritdoc/>
-    protected override void ProcessRecord() => WriteObject(WebhookSignature.IsValid(Body, Signature, AppSecret));
+    protected override void ProcessRecord()
+    {
+        if (_piped.Add(Body)) return;
+        if (_piped.Take() is { } joined) Test(joined);
+        Test(Body);
+    }
+
+    /// <inheritdoc/>
+    protected override void EndProcessing()
+    {
+        if (_piped.Take() is { } joined) Test(joined);
+    }
+
+    private void Test(byte[] body) => WriteObject(WebhookSignature.IsValid(body, Signature, AppSecret));
 }

@@ -2,7 +2,8 @@ namespace WhatsappPhone.Models;
 
 /// <summary>
 /// Where a number's message webhooks go, as webhook_configuration reads back: each level that has
-/// a callback, and the one that applies (the most specific that exists).
+/// a callback, and the one that applies (the most specific that exists). A callback's query, which
+/// may hold a key (Azure Functions' ?code=), shows as "?…", so no view or serialization carries it.
 /// </summary>
 public sealed class PhoneNumberWebhook
 {

@@ -14,7 +14,7 @@ public sealed class WebhookSubscription
     public string? AppName { get; set; }
     /// <summary>The subscribed app's link.</summary>
     public string? AppLink { get; set; }
-    /// <summary>Where the account's message webhooks go instead of the app's callback; $null when none.</summary>
+    /// <summary>Where the account's message webhooks go instead of the app's callback; $null when none. A query, which may hold a key, shows as "?…".</summary>
     public string? OverrideCallbackUri { get; set; }
 
     /// <inheritdoc/>

@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Collections.Specialized;
 using System.Security;
+using WhatsappPhone.Api;
 
 namespace WhatsappPhone.Webhooks;
 
@@ -29,6 +30,11 @@ internal static class WebhookChallenge
     {
         if (query == null) throw new ArgumentNullException(nameof(query));
         if (verifyToken == null) throw new ArgumentNullException(nameof(verifyToken));
+        // A blank expected token would match a handshake that sends none.
+        Secrets.WithRevealed(verifyToken, t =>
+        {
+            if (WebhookInput.CheckSecret(t) is { } problem) throw new ArgumentException(problem, nameof(verifyToken));
+        });
         challenge = null;
         if (!string.Equals(Value(query, Mode), "subscribe", StringComparison.Ordinal)) return ChallengeOutcome.NotSubscribe;
         var token = Value(query, VerifyToken);

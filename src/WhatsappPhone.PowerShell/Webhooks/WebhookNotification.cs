@@ -16,6 +16,11 @@ namespace WhatsappPhone.Webhooks;
 /// Reads one webhook notification (a POST body) into one event per change, in order. The body is
 /// parsed whole before anything is returned, so a bad body yields an error and no event.
 /// </summary>
+/// <remarks>
+/// The contract the listener and ConvertFrom-WaWebhook rely on: <see cref="Parse"/> returns the
+/// events, or throws <see cref="WaWebhookException"/> (with one of its error IDs) and nothing else,
+/// whatever the bytes. The fuzz tests in PoisonBodyTests hold it to that.
+/// </remarks>
 internal static class WebhookNotification
 {
     /// <summary>
@@ -24,9 +29,17 @@ internal static class WebhookNotification
     /// </summary>
     public const int MaxBodyBytes = 1024 * 1024;
 
+    /// <summary>
+    /// The most events one notification may yield: Meta batches up to 1,000 updates in one POST. A
+    /// body of 1 MiB could otherwise hold 349,000 empty changes, each an event to build and write.
+    /// </summary>
+    public const int MaxEvents = 1000;
+
     public const string BusinessAccountObject = "whatsapp_business_account";
 
     private static readonly JsonWriterOptions Canonical = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonDocumentOptions NoDuplicateProperties = new JsonDocumentOptions { AllowDuplicateProperties = false };
+    private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
 
     /// <summary>Refuses a body over <see cref="MaxBodyBytes"/>.</summary>
     public static void CheckSize(long length)
@@ -38,21 +51,13 @@ internal static class WebhookNotification
         }
     }
 
+    /// <summary>The events of one notification; a <see cref="WaWebhookException"/>, and no other exception, for a body that cannot be taken.</summary>
     public static IReadOnlyList<WebhookEvent> Parse(byte[] body)
     {
         if (body == null) throw new ArgumentNullException(nameof(body));
         CheckSize(body.Length);
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(body);
-        }
-        catch (JsonException ex)
-        {
-            throw new WaWebhookException(WaWebhookException.MalformedJson,
-                $"The webhook body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}); no event was read.", ex);
-        }
-        using (doc)
+        RequireUtf8(body);
+        using (var doc = ParseJson(WithoutLoneSurrogates(body)))
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
@@ -68,18 +73,33 @@ internal static class WebhookNotification
             if (GraphJson.Property(root, "entry") is not { ValueKind: JsonValueKind.Array } entries)
                 throw NotANotification("it has no \"entry\" array");
 
-            var events = new List<WebhookEvent>();
+            // Each entry is checked and its changes counted before any event is built: a body over the
+            // bound costs its parse and no more.
+            var total = 0;
             var e = 0;
             foreach (var entry in entries.EnumerateArray())
             {
                 if (entry.ValueKind != JsonValueKind.Object) throw NotANotification($"entry[{e}] is {Article(entry.ValueKind)}, not an object");
                 if (GraphJson.Property(entry, "changes") is not { ValueKind: JsonValueKind.Array } changes)
                     throw NotANotification($"entry[{e}] has no \"changes\" array");
-                var account = GraphJson.Text(GraphJson.Property(entry, "id"));
+                total += changes.GetArrayLength();
+                e++;
+            }
+            if (total > MaxEvents)
+            {
+                throw new WaWebhookException(WaWebhookException.TooManyEvents,
+                    FormattableString.Invariant($"The webhook notification holds {total:N0} changes, more than the {MaxEvents:N0} one notification may carry (Meta sends at most {MaxEvents:N0} updates in one POST); no event was read."));
+            }
+
+            var events = new List<WebhookEvent>(total);
+            e = 0;
+            foreach (var entry in entries.EnumerateArray())
+            {
+                var account = GraphJson.Shown(GraphJson.Property(entry, "id"));
                 var timeJson = GraphJson.Property(entry, "time");
                 var time = UnixTime(timeJson);
                 var c = 0;
-                foreach (var change in changes.EnumerateArray())
+                foreach (var change in entry.GetProperty("changes").EnumerateArray())
                 {
                     if (change.ValueKind != JsonValueKind.Object) throw NotANotification($"entry[{e}].changes[{c}] is {Article(change.ValueKind)}, not an object");
                     var ev = Read(change);
@@ -95,13 +115,104 @@ internal static class WebhookNotification
         }
     }
 
+    /// <summary>
+    /// The body as a document; refused when it is not JSON, or has a property name twice in one object:
+    /// readers disagree on which one counts (this one took the last "changes" array and dropped the first).
+    /// </summary>
+    private static JsonDocument ParseJson(byte[] json)
+    {
+        try
+        {
+            return JsonDocument.Parse(json, NoDuplicateProperties);
+        }
+        catch (JsonException duplicateOrMalformed)
+        {
+            // The exception does not say which: read again allowing duplicates to tell.
+            try
+            {
+                JsonDocument.Parse(json).Dispose();
+            }
+            catch (JsonException ex)
+            {
+                throw new WaWebhookException(WaWebhookException.MalformedJson,
+                    $"The webhook body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}); no event was read.", ex);
+            }
+            throw new WaWebhookException(WaWebhookException.DuplicateProperty,
+                "The webhook body has a property name twice in one object, which JSON readers take differently; no event was read.", duplicateOrMalformed);
+        }
+    }
+
+    /// <summary>JSON text is UTF-8 (RFC 8259, 8.1): other bytes are refused here, so no value fails to decode later.</summary>
+    private static void RequireUtf8(byte[] body)
+    {
+        try
+        {
+            StrictUtf8.GetCharCount(body);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new WaWebhookException(WaWebhookException.MalformedJson,
+                FormattableString.Invariant($"The webhook body is not UTF-8 text (byte {ex.Index + 1}); no event was read."), ex);
+        }
+    }
+
+    /// <summary>
+    /// Meta escapes every non-ASCII character, so a text cut in the middle of an emoji arrives as a
+    /// lone surrogate escape ("\ud83d"). JSON's grammar allows it, but it is no text and System.Text.Json
+    /// will not read it. Each one becomes "\ufffd" (U+FFFD, the replacement character, in the same six
+    /// bytes) rather than costing a genuine notification all its events. The body is copied only when
+    /// it has one; a backslash outside a string is a syntax error the parser reports anyway.
+    /// </summary>
+    private static byte[] WithoutLoneSurrogates(byte[] body)
+    {
+        byte[]? copy = null;
+        for (var i = 0; i < body.Length - 1; i++)
+        {
+            if (body[i] != '\\') continue;
+            var unit = EscapedUnit(body, i);
+            if (unit < 0xD800 || unit > 0xDFFF)
+            {
+                i++; // whatever is escaped, "\\" included, is not the start of another escape
+                continue;
+            }
+
+            if (unit <= 0xDBFF && EscapedUnit(body, i + 6) is >= 0xDC00 and <= 0xDFFF)
+            {
+                i += 11; // a whole pair
+                continue;
+            }
+
+            copy ??= (byte[])body.Clone();
+            copy[i + 2] = (byte)'f';
+            copy[i + 3] = (byte)'f';
+            copy[i + 4] = (byte)'f';
+            copy[i + 5] = (byte)'d';
+            i += 5;
+        }
+        return copy ?? body;
+    }
+
+    /// <summary>The UTF-16 unit of the "\uXXXX" escape at <paramref name="at"/>; -1 when there is none.</summary>
+    private static int EscapedUnit(byte[] body, int at)
+    {
+        if (at + 5 >= body.Length || body[at] != '\\' || body[at + 1] != 'u') return -1;
+        var unit = 0;
+        for (var k = at + 2; k <= at + 5; k++)
+        {
+            var c = (char)body[k];
+            if (!Uri.IsHexDigit(c)) return -1;
+            unit = unit * 16 + Uri.FromHex(c);
+        }
+        return unit;
+    }
+
     private static WaWebhookException NotANotification(string why) =>
         new WaWebhookException(WaWebhookException.NotWhatsAppNotification,
             $"The webhook body is not a WhatsApp Business Account notification: {why}. No event was read.");
 
     private static WebhookEvent Read(JsonElement change)
     {
-        var field = GraphJson.Text(GraphJson.Property(change, "field"));
+        var field = GraphJson.Shown(GraphJson.Property(change, "field"));
         var value = GraphJson.Property(change, "value") ?? default;
         var isObject = value.ValueKind == JsonValueKind.Object;
         var ev = !isObject ? new WebhookEvent() : field switch
@@ -199,7 +310,8 @@ internal static class WebhookNotification
     private static int Count(JsonElement value, string name) =>
         GraphJson.Property(value, name) is { ValueKind: JsonValueKind.Array } a ? a.GetArrayLength() : 0;
 
-    private static string? Text(JsonElement? e, string name) => e is { } v ? GraphJson.Text(GraphJson.Property(v, name)) : null;
+    /// <summary>A property's text as every event property has it: cleaned and shortened like all server text (<see cref="GraphJson.Shown"/>).</summary>
+    private static string? Text(JsonElement? e, string name) => e is { } v ? GraphJson.Shown(GraphJson.Property(v, name)) : null;
 
     /// <summary>"15550783881" or "+1 555-078-3881" → "+15550783881"; no digit → $null.</summary>
     internal static string? PlusDigits(string? number)
@@ -261,10 +373,6 @@ internal static class WebhookNotification
     };
 
     /// <summary>A short, clean description of an untrusted value for an error message.</summary>
-    private static string Describe(JsonElement e)
-    {
-        if (e.ValueKind != JsonValueKind.String) return Article(e.ValueKind);
-        var s = new string((e.GetString() ?? "").Where(ch => !char.IsControl(ch)).Take(60).ToArray());
-        return $"\"{s}\"";
-    }
+    private static string Describe(JsonElement e) =>
+        e.ValueKind == JsonValueKind.String ? $"\"{ServerText.Shorten(GraphJson.Text(e), 80)}\"" : Article(e.ValueKind);
 }

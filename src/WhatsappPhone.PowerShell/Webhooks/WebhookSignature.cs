@@ -16,7 +16,7 @@ internal static class WebhookSignature
     private const string Prefix = "sha256=";
     private const int MacBytes = 32;
 
-    /// <summary>True only when <paramref name="header"/> is the signature of exactly these bytes.</summary>
+    /// <summary>True only when <paramref name="header"/> is the signature of exactly these bytes. A blank secret is an ArgumentException, never a match.</summary>
     public static bool IsValid(byte[] body, string? header, SecureString appSecret)
     {
         if (body == null) throw new ArgumentNullException(nameof(body));
@@ -26,13 +26,17 @@ internal static class WebhookSignature
         return ConstantTime.Equal(expected, given);
     }
 
-    /// <summary>The HMAC-SHA256 of the body, keyed with the secret's UTF-8 bytes.</summary>
+    /// <summary>The HMAC-SHA256 of the body, keyed with the secret's UTF-8 bytes; an ArgumentException for a blank secret, which anyone could sign with.</summary>
     internal static byte[] Compute(byte[] body, SecureString appSecret)
     {
         var key = Array.Empty<byte>();
         try
         {
-            Secrets.WithRevealed(appSecret, s => key = Encoding.UTF8.GetBytes(s));
+            Secrets.WithRevealed(appSecret, s =>
+            {
+                if (WebhookInput.CheckSecret(s) is { } problem) throw new ArgumentException(problem, nameof(appSecret));
+                key = Encoding.UTF8.GetBytes(s);
+            });
             using var hmac = new HMACSHA256(key);
             return hmac.ComputeHash(body);
         }
@@ -42,8 +46,27 @@ internal static class WebhookSignature
         }
     }
 
+    /// <summary>
+    /// True only when <paramref name="header"/> is the signature of exactly these bytes with this key
+    /// (the app secret's UTF-8 bytes): for a listener that checks many bodies with one secret.
+    /// </summary>
+    internal static bool IsValid(byte[] body, string? header, byte[] key)
+    {
+        if (!TryParse(header, out var given)) return false;
+        using var hmac = new HMACSHA256(key);
+        return ConstantTime.Equal(hmac.ComputeHash(body), given);
+    }
+
+    /// <summary>The key <see cref="IsValid(byte[], string?, byte[])"/> takes; the caller clears it when done.</summary>
+    internal static byte[] Key(SecureString appSecret)
+    {
+        var key = Array.Empty<byte>();
+        Secrets.WithRevealed(appSecret, s => key = Encoding.UTF8.GetBytes(s));
+        return key;
+    }
+
     /// <summary>"sha256=" (any case) and exactly 64 hex digits (any case), nothing around them.</summary>
-    private static bool TryParse(string? header, out byte[] mac)
+    internal static bool TryParse(string? header, out byte[] mac)
     {
         mac = Array.Empty<byte>();
         if (header == null || header.Length != Prefix.Length + 2 * MacBytes) return false;

@@ -120,6 +120,37 @@ public class GraphClientWebhooksTests
     }
 
     [Theory]
+    [InlineData("http://hooks.example.com/waba?code=FUNCTION-KEY", "https://hooks.example.com/waba?…")]
+    [InlineData("ftp://hooks.example.com/waba?code=FUNCTION-KEY", "https")]
+    [InlineData("hooks.example.com/waba?code=FUNCTION-KEY", "'hooks.example.com/waba?…' is not an absolute URL")]
+    [InlineData("https://user:pw@hooks.example.com/waba?code=FUNCTION-KEY", "user name or password")]
+    public void A_refused_callbacks_query_is_not_in_the_message(string callback, string said)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => WebhookInput.RequireCallbackUri(callback, "CallbackUri"));
+
+        Assert.Contains(said, ex.Message);
+        Assert.DoesNotContain("FUNCTION-KEY", ex.Message);
+    }
+
+    [Fact]
+    public async Task A_callback_read_back_shows_no_query_or_password()
+    {
+        var (subscriptions, _) = Recording(HttpMethod.Get, $"https://graph.facebook.com/v25.0/{Waba}/subscribed_apps",
+            "{\"data\":[{\"whatsapp_business_api_data\":{\"id\":\"1\",\"name\":\"A\"},\"override_callback_uri\":\"https://fn.azurewebsites.net/api/hook?code=FUNCTION-KEY&clientId=default\"}]}");
+        var subscription = Assert.Single(await Client(subscriptions).GetWebhookSubscriptionsAsync(Waba, CancellationToken.None));
+        Assert.Equal("https://fn.azurewebsites.net/api/hook?…", subscription.OverrideCallbackUri);
+
+        var (configuration, _) = Recording(HttpMethod.Get, $"https://graph.facebook.com/v25.0/{Number}",
+            "{\"id\":\"" + Number + "\",\"webhook_configuration\":{\"phone_number\":\"https://fn.azurewebsites.net/api/number?code=FUNCTION-KEY\"," +
+            "\"whatsapp_business_account\":\"https://user:FUNCTION-KEY@hooks.example.com/waba#FUNCTION-KEY\",\"application\":\"https://hooks.example.com/app?FUNCTION-KEY\"}}");
+        var webhook = await Client(configuration).GetPhoneNumberWebhookAsync(Number, CancellationToken.None);
+        Assert.Equal("https://fn.azurewebsites.net/api/number?…", webhook.PhoneNumberCallbackUri);
+        Assert.Equal("https://***@hooks.example.com/waba", webhook.BusinessAccountCallbackUri);
+        Assert.Equal("https://hooks.example.com/app?…", webhook.ApplicationCallbackUri);
+        Assert.Equal("https://fn.azurewebsites.net/api/number?…", webhook.EffectiveCallbackUri);
+    }
+
+    [Theory]
     [InlineData("http://127.0.0.1:8080/hook/")]
     [InlineData("http://localhost/hook")]
     [InlineData("http://[::1]:9000/hook")]

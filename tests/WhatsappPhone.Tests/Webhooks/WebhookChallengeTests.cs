@@ -36,6 +36,15 @@ public class WebhookChallengeTests
         Assert.Equal(Challenge, challenge);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData(" \r\n")]
+    public void A_blank_expected_token_is_refused_not_matched_by_a_blank_one_given(string blank)
+    {
+        var query = new Hashtable { ["hub.mode"] = "subscribe", ["hub.verify_token"] = blank, ["hub.challenge"] = Challenge };
+        Assert.Throws<System.ArgumentException>(() => WebhookChallenge.Check(query, Secure(blank), out _));
+    }
+
     [Fact]
     public void A_string_challenge_is_echoed_as_is()
     {

@@ -219,6 +219,65 @@ public class WebhookNotificationTests
         Assert.Contains(says, ex.Message);
     }
 
+    [Theory]
+    [InlineData("{\"object\":\"whatsapp_business_account\",\"object\":\"whatsapp_business_account\",\"entry\":[]}")]
+    [InlineData("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":\"security\",\"value\":{}}],\"changes\":[]}]}")]
+    [InlineData("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":\"security\",\"value\":{\"event\":\"A\",\"\\u0065vent\":\"B\"}}]}]}")]
+    [InlineData("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":\"security\",\"value\":{\"a\":[{\"b\":{\"c\":1,\"c\":2}}]}}]}]}")]
+    public void A_property_named_twice_in_one_object_anywhere_in_the_body_is_refused(string body)
+    {
+        var ex = Refused(body);
+        Assert.Equal(WaWebhookException.DuplicateProperty, ex.ErrorId);
+        Assert.Contains("twice", ex.Message);
+    }
+
+    [Fact]
+    public void The_same_name_in_different_objects_is_no_duplicate() =>
+        Assert.Equal(2, WebhookNotification.Parse(Encoding.UTF8.GetBytes(Envelope(
+            "{\"field\":\"security\",\"value\":{\"event\":\"A\",\"x\":{\"event\":\"B\"}}},{\"field\":\"security\",\"value\":{\"event\":\"C\"}}"))).Count);
+
+    [Fact]
+    public void Malformed_json_with_a_duplicate_before_the_fault_is_refused_as_malformed() =>
+        Assert.Equal(WaWebhookException.MalformedJson, Refused("{\"a\":1,\"a\":2,").ErrorId);
+
+    private static string Changes(int count) =>
+        string.Join(",", Enumerable.Range(0, count).Select(i => $"{{\"field\":\"security\",\"value\":{{\"event\":\"E{i}\"}}}}"));
+
+    [Fact]
+    public void A_notification_of_a_thousand_changes_is_read_and_one_more_is_refused()
+    {
+        Assert.Equal(1000, WebhookNotification.MaxEvents);
+        Assert.Equal(1000, WebhookNotification.Parse(Encoding.UTF8.GetBytes(Envelope(Changes(1000)))).Count);
+        var ex = Refused(Envelope(Changes(1001)));
+        Assert.Equal(WaWebhookException.TooManyEvents, ex.ErrorId);
+        Assert.Contains("1,001 changes", ex.Message);
+        Assert.Contains("1,000", ex.Message);
+    }
+
+    [Fact]
+    public void The_changes_of_all_entries_count_together()
+    {
+        var entry = $"{{\"id\":\"{Waba}\",\"time\":1739321024,\"changes\":[{Changes(500)}]}}";
+        var extra = $"{{\"id\":\"{Waba}\",\"time\":1739321024,\"changes\":[{Changes(1)}]}}";
+        Assert.Equal(1000, WebhookNotification.Parse(Encoding.UTF8.GetBytes($"{{\"object\":\"whatsapp_business_account\",\"entry\":[{entry},{entry}]}}")).Count);
+        Assert.Equal(WaWebhookException.TooManyEvents, Refused($"{{\"object\":\"whatsapp_business_account\",\"entry\":[{entry},{extra},{entry}]}}").ErrorId);
+    }
+
+    [Fact]
+    public void A_megabyte_of_empty_changes_is_refused_before_any_event_is_built()
+    {
+        // 349,000 changes in 1 MiB: building their events allocated about 300 MB; counting them, only the parse.
+        var body = Envelope(string.Join(",", Enumerable.Repeat("{}", 349_000)));
+        Assert.True(body.Length <= WebhookNotification.MaxBodyBytes);
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<WaWebhookException>(() => WebhookNotification.Parse(bytes));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(WaWebhookException.TooManyEvents, ex.ErrorId);
+        Assert.Contains("349,000 changes", ex.Message);
+        Assert.True(allocated < 40_000_000, $"{allocated:N0} bytes allocated");
+    }
+
     [Fact]
     public void A_body_at_the_cap_is_read_and_one_byte_more_is_refused()
     {
@@ -228,6 +287,57 @@ public class WebhookNotificationTests
         var ex = Refused(atCap + " ");
         Assert.Equal(WaWebhookException.TooLarge, ex.ErrorId);
         Assert.Contains("1,048,577 bytes", ex.Message);
+    }
+
+    /// <summary>C1 controls (a CSI) and bidirectional overrides: JSON lets them stand unescaped, inside any value.</summary>
+    private const string Unsafe = "\u009b2J\u202eevil\u2066\u0085";
+
+    private static bool IsUnsafe(char c) =>
+        c < ' ' || (c >= '\u007f' && c <= '\u009f') || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069');
+
+    [Theory]
+    [InlineData("phone_number_quality_update")]
+    [InlineData("phone_number_name_update")]
+    [InlineData("account_update")]
+    [InlineData("account_review_update")]
+    [InlineData("security")]
+    [InlineData("account_alerts")]
+    [InlineData("messages")]
+    [InlineData("some_future_field")]
+    public void Every_text_property_of_every_event_is_clean_even_from_a_value_that_is_not_a_string(string field)
+    {
+        // Every key any event reads, each an object or array whose JSON text holds the characters.
+        var odd = $"{{\"x\":\"{Unsafe}\"}}";
+        var list = $"[\"{Unsafe}\"]";
+        var keys = new[] { "event", "display_phone_number", "current_limit", "old_limit", "max_daily_conversations_per_business", "decision",
+            "requested_verified_name", "rejection_reason", "violation_type", "waba_ban_state", "waba_ban_date", "requester", "entity_type", "entity_id" };
+        var value = "{" + string.Join(",", keys.Select((k, i) => $"\"{k}\":{(i % 2 == 0 ? odd : list)}")) +
+            $",\"violation_info\":{{\"violation_type\":{odd}}},\"ban_info\":{{\"waba_ban_state\":{list},\"waba_ban_date\":{odd}}}" +
+            $",\"restriction_info\":[{{\"restriction_type\":{odd},\"expiration\":1745000000}}]" +
+            $",\"alert_info\":{{\"alert_severity\":{odd},\"alert_status\":{list},\"alert_type\":{odd},\"alert_description\":{list}}}" +
+            $",\"metadata\":{{\"phone_number_id\":{odd},\"display_phone_number\":{list}}}}}";
+        var body = $"{{\"object\":\"whatsapp_business_account\",\"entry\":[{{\"id\":{odd},\"time\":1739321024,\"changes\":[" +
+            $"{{\"field\":\"{field}\",\"value\":{value}}},{{\"field\":{list},\"value\":{value}}}]}}]}}";
+
+        var events = WebhookNotification.Parse(Encoding.UTF8.GetBytes(body));
+        Assert.Equal(2, events.Count);
+        var texts = events.SelectMany(ev => ev.GetType().GetProperties()
+                .Where(p => p.PropertyType == typeof(string) && p.Name is not nameof(WebhookEvent.Value) and not nameof(AccountUpdateEvent.RestrictionsText))
+                .Select(p => (Name: p.Name, Text: (string?)p.GetValue(ev))))
+            .Concat(events.OfType<AccountUpdateEvent>().SelectMany(a => a.Restrictions).Select(r => (Name: "RestrictionType", Text: r.RestrictionType)))
+            .ToList();
+        Assert.Contains(texts, t => t.Name == nameof(WebhookEvent.Event) && t.Text is { Length: > 0 });
+        Assert.Contains(texts, t => t.Name == nameof(WebhookEvent.BusinessAccountId) && t.Text is { Length: > 0 });
+        foreach (var (name, text) in texts) Assert.False(text?.Any(IsUnsafe) ?? false, $"{name}: {text}");
+        Assert.Contains(Unsafe, events[0].Value); // Value is the JSON as received
+    }
+
+    [Fact]
+    public void The_refusal_of_an_untrusted_object_name_has_no_control_or_bidi_character()
+    {
+        var ex = Refused($"{{\"object\":\"{Unsafe}page\",\"entry\":[]}}");
+        Assert.Contains("evilpage", ex.Message);
+        Assert.False(ex.Message.Any(IsUnsafe), ex.Message);
     }
 
     [Fact]

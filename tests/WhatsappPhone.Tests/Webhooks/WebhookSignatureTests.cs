@@ -67,6 +67,16 @@ public class WebhookSignatureTests
     }
 
     [Theory]
+    [InlineData("")]
+    [InlineData(" \t\n")]
+    public void A_blank_app_secret_is_refused_never_a_match(string blank)
+    {
+        var body = Encoding.UTF8.GetBytes("{\"forged\":true}");
+        var ex = Assert.Throws<ArgumentException>(() => WebhookSignature.IsValid(body, Sign(body, blank), Secure(blank)));
+        Assert.Contains("empty or only whitespace", ex.Message);
+    }
+
+    [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("sha256=")]

@@ -26,7 +26,10 @@ public class WebhookEvent
     public string? PhoneNumberId { get; internal set; }
     /// <summary>value.event as Meta sent it (any value passes through); $null for fields without one.</summary>
     public string? Event { get; internal set; }
-    /// <summary>The change's value object as raw JSON text, exactly as received, for what has no typed property.</summary>
+    /// <summary>
+    /// The change's value object as raw JSON text, as received (a lone surrogate escape reads \ufffd),
+    /// for what has no typed property. It is JSON, not cleaned text: parse it before showing its strings.
+    /// </summary>
     public string Value { get; internal set; } = "{}";
 
     /// <inheritdoc/>

@@ -16,6 +16,7 @@ using static WhatsappPhone.Tests.TestSupport;
 namespace WhatsappPhone.Tests;
 
 /// <summary>One send against an untrusted server: bounded bodies, released connections, JSON that is refused for what it is.</summary>
+[Collection(ProcessWideCollection.Name)] // the gzip bomb test counts every allocation of the process
 public class GraphSenderTests
 {
     private const string Waba = "114503234599312";
