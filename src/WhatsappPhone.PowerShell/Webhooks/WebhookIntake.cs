@@ -83,6 +83,11 @@ internal sealed class WebhookIntakeOptions
     public TimeSpan HandOverTimeout { get; set; } = TimeSpan.FromSeconds(2);
     /// <summary>Without a spool, notifications waiting for the pipeline, at most; one more is 503.</summary>
     public int MaxWaiting { get; set; } = 1000;
+    /// <summary>
+    /// Without a spool, the bytes of the notifications waiting for the pipeline, at most: one that would
+    /// pass it is 503 before its body is read. A backlog belongs in a spool, not in memory.
+    /// </summary>
+    public long MaxWaitingBytes { get; set; } = 32L * 1024 * 1024;
     /// <summary>With a spool, files waiting for the pipeline, at most; one more is 503.</summary>
     public int MaxSpoolBacklog { get; set; } = 100_000;
     /// <summary>Report lines waiting for the pipeline; more are counted, not queued, so refusals never crowd out notifications.</summary>
@@ -112,6 +117,7 @@ internal sealed class WebhookIntake : IHttpEndpoint, IDisposable
     private readonly Queue<IntakeReport> _reports = new Queue<IntakeReport>();
     private readonly Dictionary<int, int> _refused = new Dictionary<int, int>();
     private bool _closed;
+    private long _waitingBytes;
     private int _acknowledged;
     private int _reportsDropped;
 
@@ -336,16 +342,18 @@ internal sealed class WebhookIntake : IHttpEndpoint, IDisposable
             if (_closed) return Refuse(503, null);
             if (_notifications.Count >= (_spool == null ? _options.MaxWaiting : _options.MaxSpoolBacklog))
                 return Refuse(503, $"Answered a {from} with 503: {_notifications.Count} notifications are waiting for the pipeline (Meta delivers it again later).");
+            if (_spool == null && _waitingBytes + (head.ContentLength ?? MaxBodyBytes) > _options.MaxWaitingBytes)
+                return Refuse(503, $"Answered a {from} with 503 before reading it: the notifications waiting for the pipeline hold {_waitingBytes:N0} bytes (Meta delivers it again later; with a slow consumer, use -SpoolPath).");
         }
         return null;
     }
 
-    async Task<HttpAnswer> IHttpEndpoint.HandleAsync(HttpRequestHead head, byte[] body, string remote)
+    async Task<HttpAnswer> IHttpEndpoint.HandleAsync(HttpRequestHead head, RequestBody body, string remote)
     {
         var signature = head.Values(WebhookSignature.HeaderName)[0];
-        if (!WebhookSignature.IsValid(body, signature, _key))
+        if (!WebhookSignature.IsValid(body.Segments, signature, _key))
             return Refuse(401, $"Refused a POST from {remote}: its {WebhookSignature.HeaderName} does not match the body and -AppSecret (401); nothing was written.")!;
-        return _spool != null ? SpoolBody(body, signature, remote) : await HandOverAsync(body).ConfigureAwait(false);
+        return _spool != null ? SpoolBody(body.ToArray(), signature, remote) : await HandOverAsync(body.ToArray()).ConfigureAwait(false);
     }
 
     void IHttpEndpoint.Refused(int status, string why, string remote)
@@ -361,17 +369,25 @@ internal sealed class WebhookIntake : IHttpEndpoint, IDisposable
         {
             if (_closed) return Refuse(503, null)!;
             _notifications.Enqueue(pending);
+            _waitingBytes += body.Length;
             Monitor.PulseAll(_gate);
         }
-        var answered = pending.Answer.Task;
-        if (await Task.WhenAny(answered, Task.Delay(_options.HandOverTimeout)).ConfigureAwait(false) != answered
-            && Interlocked.CompareExchange(ref pending.State, PendingNotification.Dropped, PendingNotification.Waiting) == PendingNotification.Waiting)
+        try
         {
-            lock (_gate) Report("Answered a notification with 503: the pipeline did not take it in time (Meta delivers it again later; with a slow consumer, use -SpoolPath).", true, 503);
-            return new HttpAnswer(503);
+            var answered = pending.Answer.Task;
+            if (await Task.WhenAny(answered, Task.Delay(_options.HandOverTimeout)).ConfigureAwait(false) != answered
+                && Interlocked.CompareExchange(ref pending.State, PendingNotification.Dropped, PendingNotification.Waiting) == PendingNotification.Waiting)
+            {
+                lock (_gate) Report("Answered a notification with 503: the pipeline did not take it in time (Meta delivers it again later; with a slow consumer, use -SpoolPath).", true, 503);
+                return new HttpAnswer(503);
+            }
+            var status = await answered.ConfigureAwait(false);
+            return new HttpAnswer(status);
         }
-        var status = await answered.ConfigureAwait(false);
-        return new HttpAnswer(status);
+        finally
+        {
+            lock (_gate) _waitingBytes -= body.Length;
+        }
     }
 
     /// <summary>With a spool: 200 once the body is on disk, in arrival order; a failed write is 503, never 200.</summary>

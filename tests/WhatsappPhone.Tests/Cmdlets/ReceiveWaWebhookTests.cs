@@ -45,7 +45,7 @@ public sealed class ReceiveWaWebhookTests : IDisposable
     /// stop it, and returns the numbers that came out and the answer to each notification.
     /// </summary>
     private async Task<(List<int> Out, Dictionary<int, HttpStatusCode> Answers, ErrorRecord[] Errors, Exception? Ended)> Run(
-        string pipeline, int count, Action<PowerShell, PSDataCollection<PSObject>>? stop = null, Func<int, string>? body = null)
+        string pipeline, int count, Action<PowerShell, PSDataCollection<PSObject>>? stop = null, Func<int, string>? body = null, bool firstAlone = false)
     {
         var prefix = FreePrefix();
         using var ps = PowerShell.Create();
@@ -76,7 +76,26 @@ public sealed class ReceiveWaWebhookTests : IDisposable
                 await Task.Delay(20);
             }
         }
-        var sends = Enumerable.Range(1, count).Select(async n => (n, (await _http.SendAsync(Post(prefix, body?.Invoke(n) ?? Notification(n)))).StatusCode)).ToList();
+        // A POST on a kept-alive connection that the listener closes as it stops can meet a reset
+        // instead of an answer: for Meta as for this test, that is no 200 (0 here).
+        async Task<(int, HttpStatusCode)> Send(int n)
+        {
+            try
+            {
+                return (n, (await _http.SendAsync(Post(prefix, body?.Invoke(n) ?? Notification(n)))).StatusCode);
+            }
+            catch (HttpRequestException)
+            {
+                return (n, 0);
+            }
+        }
+        var sends = new List<Task<(int n, HttpStatusCode StatusCode)>>();
+        if (firstAlone)
+        {
+            sends.Add(Send(1));
+            await sends[0];
+        }
+        sends.AddRange(Enumerable.Range(firstAlone ? 2 : 1, firstAlone ? count - 1 : count).Select(Send));
         stop?.Invoke(ps, output);
         var answers = (await Task.WhenAll(sends)).ToDictionary(a => a.n, a => a.StatusCode);
         Exception? ended = null;
@@ -96,7 +115,7 @@ public sealed class ReceiveWaWebhookTests : IDisposable
     {
         var acknowledged = answers.Where(a => a.Value == HttpStatusCode.OK).Select(a => a.Key).OrderBy(n => n).ToList();
         Assert.NotEmpty(acknowledged);
-        Assert.All(answers.Values, s => Assert.Contains(s, new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable }));
+        Assert.All(answers.Values, s => Assert.Contains(s, new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable, (HttpStatusCode)0 }));
         Assert.Equal(acknowledged, acknowledged.Intersect(written).OrderBy(n => n));
         Assert.Equal(written.Count, written.Distinct().Count());
     }
@@ -142,10 +161,11 @@ public sealed class ReceiveWaWebhookTests : IDisposable
     [Fact]
     public async Task A_signed_body_that_is_not_a_notification_is_one_error_and_the_listener_goes_on()
     {
-        var (written, answers, errors, ended) = await Run("-Count 9", 10, body: n => n == 4 ? "{\"object\":\"page\",\"entry\":[]}" : Notification(n));
+        // The bad one goes first and is answered before the nine others are sent.
+        var (written, answers, errors, ended) = await Run("-Count 9", 10, body: n => n == 1 ? "{\"object\":\"page\",\"entry\":[]}" : Notification(n), firstAlone: true);
 
         Assert.Null(ended);
-        Assert.Equal(new[] { 1, 2, 3, 5, 6, 7, 8, 9, 10 }, written.OrderBy(n => n));
+        Assert.Equal(Enumerable.Range(2, 9), written.OrderBy(n => n));
         Assert.Equal("WaWebhookNotWhatsAppNotification,WhatsappPhone.Cmdlets.ReceiveWaWebhookCommand", Assert.Single(errors).FullyQualifiedErrorId);
         Assert.All(answers.Values, s => Assert.Equal(HttpStatusCode.OK, s));
     }

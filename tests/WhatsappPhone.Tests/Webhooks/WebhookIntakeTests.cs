@@ -112,6 +112,25 @@ public sealed class WebhookIntakeTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_a_spool_what_waits_for_the_pipeline_is_bounded_in_bytes_and_more_is_503_before_its_body_is_read()
+    {
+        var (intake, prefix) = Start(new WebhookIntakeOptions { HandOverTimeout = Generous, MaxWaitingBytes = 3 * Notification(1).Length / 2 });
+        var first = _http.SendAsync(Post(prefix, Notification(1)));
+        while (intake.Waiting == 0) await Task.Delay(10);
+
+        // A raw connection shows the refusal comes from the head alone: the body is never sent.
+        var c = await RawConnection.OpenAsync(intake.Port);
+        var request = RawConnection.Request("/hook/", Notification(2));
+        await c.SendAsync(request.Substring(0, request.Length - Notification(2).Length));
+        Assert.Equal(503, (await c.ReadAnswerAsync(Generous))?.Status);
+        c.Dispose();
+
+        using var consumer = new Consumer(intake);
+        Assert.Equal(HttpStatusCode.OK, (await first).StatusCode);
+        Assert.Equal(new[] { 1 }, consumer.Written.Select(Number));
+    }
+
+    [Fact]
     public async Task A_notification_whose_events_did_not_all_go_through_gets_503()
     {
         var (intake, prefix) = Start();

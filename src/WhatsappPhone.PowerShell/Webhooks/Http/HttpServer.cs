@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
@@ -38,8 +39,8 @@ internal interface IHttpEndpoint
     /// </summary>
     HttpAnswer? Admit(HttpRequestHead head, string remote);
 
-    /// <summary>The answer to a request whose whole body arrived.</summary>
-    Task<HttpAnswer> HandleAsync(HttpRequestHead head, byte[] body, string remote);
+    /// <summary>The answer to a request whose whole body arrived (its chunks are given back once answered).</summary>
+    Task<HttpAnswer> HandleAsync(HttpRequestHead head, RequestBody body, string remote);
 
     /// <summary>The server refused a request itself (too slow, malformed, too large, too many): for the count and a report line.</summary>
     void Refused(int status, string why, string remote);
@@ -260,7 +261,7 @@ internal sealed class HttpServer : IDisposable
         }
         using (stream)
         {
-            var connection = new Connection(stream, _limits.MaxHeadBytes);
+            var connection = new Connection(stream, socket, _limits.MaxHeadBytes);
             while (!_stopping.IsCancellationRequested)
             {
                 // Between requests: wait for the next one's first byte, or close an idle connection quietly.
@@ -298,7 +299,9 @@ internal sealed class HttpServer : IDisposable
         if (_endpoint.Admit(head, remote) is { } early)
         {
             // The body was not read, so the connection cannot carry another request.
-            return await AnswerAsync(connection, head, early, deadline, close: head.HasBody).ConfigureAwait(false);
+            var open = await AnswerAsync(connection, head, early, deadline, close: head.HasBody).ConfigureAwait(false);
+            if (head.HasBody) await connection.LingerAsync().ConfigureAwait(false);
+            return open;
         }
 
         if (head.ContentLength > _endpoint.MaxBodyBytes)
@@ -306,12 +309,13 @@ internal sealed class HttpServer : IDisposable
         if (head.ExpectsContinue && head.HasBody && !await connection.WriteAsync(Continue, deadline).ConfigureAwait(false)) return false;
 
         var reservation = new Reservation(this);
+        var body = new RequestBody(reservation);
         try
         {
-            var body = head.Chunked
-                ? await connection.ReadChunkedAsync(_endpoint.MaxBodyBytes, reservation, deadline).ConfigureAwait(false)
-                : await connection.ReadBodyAsync((int)(head.ContentLength ?? 0), reservation, deadline).ConfigureAwait(false);
-            if (body == null) return await TimedOutAsync(connection, "its body did not arrive in time", remote).ConfigureAwait(false);
+            var complete = head.Chunked
+                ? await connection.ReadChunkedAsync(_endpoint.MaxBodyBytes, body, deadline).ConfigureAwait(false)
+                : await connection.ReadBodyAsync((int)(head.ContentLength ?? 0), body, deadline).ConfigureAwait(false);
+            if (!complete) return await TimedOutAsync(connection, "its body did not arrive in time", remote).ConfigureAwait(false);
             var answer = await _endpoint.HandleAsync(head, body, remote).ConfigureAwait(false);
             return await AnswerAsync(connection, head, answer, deadline).ConfigureAwait(false) && head.KeepAlive && !_stopping.IsCancellationRequested;
         }
@@ -325,6 +329,7 @@ internal sealed class HttpServer : IDisposable
         }
         finally
         {
+            body.Release();
             reservation.Release();
         }
     }
@@ -348,7 +353,8 @@ internal sealed class HttpServer : IDisposable
     {
         _endpoint.Refused(status, why, remote);
         // A short answer to a caller that may not read it: a second's grace, then the connection closes anyway.
-        await connection.WriteAsync(Format(new HttpAnswer(status), close: true), Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+        if (await connection.WriteAsync(Format(new HttpAnswer(status), close: true), Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false))
+            await connection.LingerAsync().ConfigureAwait(false);
         return false;
     }
 
@@ -443,9 +449,12 @@ internal sealed class HttpServer : IDisposable
     {
         private readonly Stream _stream;
 
-        public Connection(Stream stream, int maxHeadBytes)
+        private readonly Socket _socket;
+
+        public Connection(Stream stream, Socket socket, int maxHeadBytes)
         {
             _stream = stream;
+            _socket = socket;
             // Room for the head and its empty line; a body is read into its own array.
             Buffer = new byte[maxHeadBytes + 4];
         }
@@ -496,33 +505,31 @@ internal sealed class HttpServer : IDisposable
             }
         }
 
-        /// <summary>Exactly <paramref name="length"/> body bytes, null past the deadline.</summary>
-        public async Task<byte[]?> ReadBodyAsync(int length, Reservation reservation, Task deadline)
+        /// <summary>Exactly <paramref name="length"/> body bytes into <paramref name="body"/>; false past the deadline.</summary>
+        public async Task<bool> ReadBodyAsync(int length, RequestBody body, Task deadline)
         {
-            var body = new Growing(reservation, length);
             while (body.Length < length)
             {
                 if (Buffered == 0)
                 {
                     var n = await FillAsync(deadline).ConfigureAwait(false);
-                    if (n < 0) return null;
+                    if (n < 0) return false;
                     if (n == 0) throw new HttpProtocolException(400, "a body cut off by the end of the connection");
                 }
                 var take = Math.Min(Buffered, length - body.Length);
                 body.Append(Buffer, Start, take);
                 Start += take;
             }
-            return body.ToArray();
+            return true;
         }
 
-        /// <summary>A chunked body, at most <paramref name="max"/> bytes, null past the deadline.</summary>
-        public async Task<byte[]?> ReadChunkedAsync(int max, Reservation reservation, Task deadline)
+        /// <summary>A chunked body, at most <paramref name="max"/> bytes, into <paramref name="body"/>; false past the deadline.</summary>
+        public async Task<bool> ReadChunkedAsync(int max, RequestBody body, Task deadline)
         {
-            var body = new Growing(reservation, 0);
             while (true)
             {
                 var line = await ReadLineAsync(deadline).ConfigureAwait(false);
-                if (line == null) return null;
+                if (line == null) return false;
                 var semicolon = line.IndexOf(';');
                 var sizeText = (semicolon < 0 ? line : line.Substring(0, semicolon)).Trim();
                 if (sizeText.Length == 0 || sizeText.Length > 8 || !int.TryParse(sizeText, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var size) || size < 0)
@@ -533,8 +540,8 @@ internal sealed class HttpServer : IDisposable
                     while (true)
                     {
                         var trailer = await ReadLineAsync(deadline).ConfigureAwait(false);
-                        if (trailer == null) return null;
-                        if (trailer.Length == 0) return body.ToArray();
+                        if (trailer == null) return false;
+                        if (trailer.Length == 0) return true;
                     }
                 }
                 if (body.Length + (long)size > max) throw new BodyRefusedException(413, $"its body is over {max} bytes");
@@ -544,7 +551,7 @@ internal sealed class HttpServer : IDisposable
                     if (Buffered == 0)
                     {
                         var n = await FillAsync(deadline).ConfigureAwait(false);
-                        if (n < 0) return null;
+                        if (n < 0) return false;
                         if (n == 0) throw new HttpProtocolException(400, "a body cut off by the end of the connection");
                     }
                     var take = Math.Min(Buffered, remaining);
@@ -553,7 +560,7 @@ internal sealed class HttpServer : IDisposable
                     remaining -= take;
                 }
                 var end = await ReadLineAsync(deadline).ConfigureAwait(false);
-                if (end == null) return null;
+                if (end == null) return false;
                 if (end.Length != 0) throw new HttpProtocolException(400, "a chunk longer than its size");
             }
         }
@@ -578,6 +585,33 @@ internal sealed class HttpServer : IDisposable
             }
         }
 
+        /// <summary>
+        /// After an answer to a request whose body was not read: stops sending and reads (and drops)
+        /// what the caller still sends, for a moment, so that closing does not reset the connection
+        /// under a caller still sending, which would lose the answer (a lingering close).
+        /// </summary>
+        public async Task LingerAsync()
+        {
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Send);
+            }
+            catch (Exception ex) when (ex is SocketException || ex is ObjectDisposedException)
+            {
+                return;
+            }
+            var grace = Task.Delay(TimeSpan.FromSeconds(2));
+            long dropped = 0;
+            while (dropped < 2L * 1024 * 1024)
+            {
+                var read = _stream.ReadAsync(Buffer, 0, Buffer.Length);
+                if (!await Within(read, grace).ConfigureAwait(false)) return;
+                var n = await read.ConfigureAwait(false);
+                if (n <= 0) return;
+                dropped += n;
+            }
+        }
+
         /// <summary>Writes all of <paramref name="bytes"/>; false when the caller did not take them by the deadline.</summary>
         public async Task<bool> WriteAsync(byte[] bytes, Task deadline)
         {
@@ -588,39 +622,83 @@ internal sealed class HttpServer : IDisposable
             return true;
         }
     }
+}
 
-    /// <summary>A body's bytes, charged to the reservation as they arrive rather than as declared.</summary>
-    private sealed class Growing
+/// <summary>
+/// A request body as it arrived: pooled chunks, charged to the server's memory budget as they are
+/// filled (not as declared), returned to the pool once the request is answered. A caller that
+/// refuses the body (a wrong signature) never makes an array of it; one that takes it calls
+/// <see cref="ToArray"/> once.
+/// </summary>
+internal sealed class RequestBody
+{
+    private const int ChunkBytes = 16 * 1024;
+    private readonly HttpServer.Reservation? _reservation;
+    private readonly List<byte[]> _chunks = new List<byte[]>();
+
+    internal RequestBody(HttpServer.Reservation? reservation) => _reservation = reservation;
+
+    /// <summary>A body already whole (for tests and callers outside the server).</summary>
+    public static RequestBody Of(byte[] bytes)
     {
-        private readonly Reservation _reservation;
-        private readonly int _declared;
-        private byte[] _bytes = Array.Empty<byte>();
+        var body = new RequestBody(null);
+        body.Append(bytes, 0, bytes.Length);
+        return body;
+    }
 
-        public Growing(Reservation reservation, int declared)
+    public int Length { get; private set; }
+
+    /// <summary>The bytes, chunk by chunk, in order.</summary>
+    public IEnumerable<ArraySegment<byte>> Segments
+    {
+        get
         {
-            _reservation = reservation;
-            _declared = declared;
-        }
-
-        public int Length { get; private set; }
-
-        public void Append(byte[] source, int offset, int count)
-        {
-            _reservation.Take(count);
-            if (Length + count > _bytes.Length)
+            var left = Length;
+            foreach (var chunk in _chunks)
             {
-                var size = Math.Max(Length + count, Math.Max(4096, _bytes.Length * 2));
-                if (_declared > 0) size = Math.Min(size, Math.Max(_declared, Length + count));
-                Array.Resize(ref _bytes, size);
+                var n = Math.Min(left, chunk.Length);
+                yield return new ArraySegment<byte>(chunk, 0, n);
+                left -= n;
             }
-            System.Buffer.BlockCopy(source, offset, _bytes, Length, count);
-            Length += count;
         }
+    }
 
-        public byte[] ToArray()
+    internal void Append(byte[] source, int offset, int count)
+    {
+        while (count > 0)
         {
-            if (_bytes.Length != Length) Array.Resize(ref _bytes, Length);
-            return _bytes;
+            var used = Length % ChunkBytes;
+            if (used == 0 && Length / ChunkBytes == _chunks.Count)
+            {
+                _reservation?.Take(ChunkBytes);
+                _chunks.Add(ArrayPool<byte>.Shared.Rent(ChunkBytes));
+            }
+            var chunk = _chunks[_chunks.Count - 1];
+            var n = Math.Min(count, ChunkBytes - used);
+            Buffer.BlockCopy(source, offset, chunk, used, n);
+            offset += n;
+            count -= n;
+            Length += n;
         }
+    }
+
+    public byte[] ToArray()
+    {
+        var all = new byte[Length];
+        var at = 0;
+        foreach (var segment in Segments)
+        {
+            Buffer.BlockCopy(segment.Array!, segment.Offset, all, at, segment.Count);
+            at += segment.Count;
+        }
+        return all;
+    }
+
+    /// <summary>Gives the chunks back; the reservation is released by its owner.</summary>
+    internal void Release()
+    {
+        foreach (var chunk in _chunks) ArrayPool<byte>.Shared.Return(chunk);
+        _chunks.Clear();
+        Length = 0;
     }
 }

@@ -224,8 +224,8 @@ public sealed class HttpServerTests : IDisposable
     [Fact]
     public async Task Bodies_in_memory_are_bounded_in_bytes_charged_as_they_arrive_not_as_declared()
     {
-        var intake = Start(new HttpServerLimits { MaxBodyBytesInMemory = 64 * 1024 });
-        // Fifty callers declare a full megabyte with a signature header and send 10 bytes: they hold 500 bytes, not 50 MiB.
+        var intake = Start(new HttpServerLimits { MaxBodyBytesInMemory = 1024 * 1024 });
+        // Fifty callers declare a full megabyte with a signature header and send 10 bytes: they hold a 16 KiB chunk each, not 50 MiB.
         for (var i = 0; i < 50; i++)
         {
             var d = await Connect(intake);
@@ -236,9 +236,22 @@ public sealed class HttpServerTests : IDisposable
 
         // One that sends more than the memory left is refused with 503 before it is read whole.
         var big = await Connect(intake);
-        await big.SendAsync($"POST /hook/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\nX-Hub-Signature-256: {Sign("x")}\r\n\r\n" + new string('a', 100000));
+        await big.SendAsync($"POST /hook/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 400000\r\nX-Hub-Signature-256: {Sign("x")}\r\n\r\n" + new string('a', 400000));
         Assert.Equal(503, (await big.ReadAnswerAsync(Generous))?.Status);
         Assert.Equal(new[] { 1 }, Written());
+    }
+
+    [Fact]
+    public async Task A_caller_still_sending_a_body_refused_before_it_was_read_gets_the_answer_not_a_reset()
+    {
+        var intake = Start();
+        using var sender = new HttpClient { Timeout = Generous };
+        var huge = new string('a', WebhookNotification.MaxBodyBytes + 1);
+        var tooLarge = await sender.SendAsync(Post($"http://127.0.0.1:{intake.Port}/hook/", huge));
+        var unsigned = await sender.SendAsync(Post($"http://127.0.0.1:{intake.Port}/hook/", new string('a', 900_000), secret: null));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
     }
 
     [Fact]
