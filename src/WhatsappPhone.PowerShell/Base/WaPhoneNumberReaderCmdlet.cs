@@ -70,9 +70,10 @@ public abstract class WaPhoneNumberReaderCmdlet : WaApiCmdlet
     /// Writes what has arrived, in input order. With <paramref name="all"/> false it only makes
     /// room (a long pipeline of IDs keeps a bounded window in flight); with true it waits for all.
     /// <paramref name="write"/> writes a page and returns how many numbers it wrote; once
-    /// <see cref="Enough"/> is true, nothing more is read.
+    /// <see cref="Enough"/> is true, nothing more is read. A source that fails is a non-terminating
+    /// error, which <paramref name="failed"/>, when given, completes with what that means to the caller.
     /// </summary>
-    private protected void WriteArrived(bool all, Func<NumberSource, Page<PhoneNumber>, int> write)
+    private protected void WriteArrived(bool all, Func<NumberSource, Page<PhoneNumber>, int> write, Func<NumberSource, string>? failed = null)
     {
         if (_fanOut == null) return;
         try
@@ -90,9 +91,9 @@ public abstract class WaPhoneNumberReaderCmdlet : WaApiCmdlet
             }, (source, ex) =>
             {
                 FlushLog();
-                WriteFailure(source.Id, ex, ReferenceEquals(source, _currentSource) && _writtenForSource > 0
+                WriteFailure(source.Id, ex, failed?.Invoke(source) ?? (ReferenceEquals(source, _currentSource) && _writtenForSource > 0
                     ? $"The listing stopped after {_writtenForSource} numbers were written (of {source}); none was written twice."
-                    : $"Nothing was written for {source}.");
+                    : $"Nothing was written for {source}."));
             }, Cancellation);
         }
         catch (OperationCanceledException) when (Stopping)
