@@ -8,8 +8,8 @@ $accounts = @{}
 if ($BusinessAccountId) { $accounts.BusinessAccountId = $BusinessAccountId }
 
 # One poll against the state the last run saved (the first run only takes the baseline). An
-# account that cannot be read is an error, and its numbers are not reported removed.
-$changes = @(Watch-WaPhoneNumber @accounts -StatePath $StatePath -Once -ErrorVariable failures)
+# account that cannot be read fails the job below; its numbers are not reported removed.
+$changes = @(Watch-WaPhoneNumber @accounts -StatePath $StatePath -Once -ErrorVariable failures -ErrorAction SilentlyContinue)
 $changes | ForEach-Object { "$_" }   # one line per change, in the job's output
 
 # The state holds what was written, so each change is reported by one run only.

@@ -40,10 +40,14 @@ public abstract class WaPhoneNumberReaderCmdlet : WaApiCmdlet
     /// <summary>True once enough numbers were written (Get-WaPhoneNumber -First): nothing more is read.</summary>
     protected virtual bool Enough => false;
 
-    /// <summary>Queues the listing of an account: every page, following paging.next, until <paramref name="enough"/> numbers were read.</summary>
-    private protected void AddAccount(string account, IReadOnlyList<string> fields, int pageSize, bool includeTotalCount, ICollection<string>? extraFields, ulong enough = ulong.MaxValue)
+    /// <summary>
+    /// Queues the listing of an account: every page, following paging.next, until <paramref name="enough"/>
+    /// numbers were read; with <paramref name="client"/> when given, else the cmdlet's.
+    /// </summary>
+    private protected void AddAccount(string account, IReadOnlyList<string> fields, int pageSize, bool includeTotalCount, ICollection<string>? extraFields,
+        ulong enough = ulong.MaxValue, GraphClient? client = null)
     {
-        var client = Client;
+        client ??= Client;
         var log = Log;
         FanOut.Add(new NumberSource(account, isAccount: true), async (push, ct) =>
         {

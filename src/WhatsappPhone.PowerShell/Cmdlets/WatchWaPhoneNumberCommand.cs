@@ -194,14 +194,16 @@ public sealed class WatchWaPhoneNumberCommand : WaPhoneNumberReaderCmdlet
     /// <summary>
     /// One poll: every account listed concurrently (every page, paced like every listing), then each
     /// complete listing compared with the known state and its changes written. An account whose
-    /// listing failed or was cut short is a non-terminating error and keeps its known numbers.
+    /// listing failed or was cut short is a non-terminating error and keeps its known numbers. Each
+    /// account is listed with a client of its own, so a token refused for one account (or in an
+    /// earlier poll) is tried again instead of failing the rest at once.
     /// </summary>
     private void Poll()
     {
         _polls++;
         var listings = _watch.Accounts.ToDictionary(a => a, _ => new List<PhoneNumber>(), StringComparer.Ordinal);
         var failed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var account in _watch.Accounts) AddAccount(account, _fields, GraphClient.MaxPageSize, false, null);
+        foreach (var account in _watch.Accounts) AddAccount(account, _fields, GraphClient.MaxPageSize, false, null, client: NewClient());
         WriteArrived(all: true, (source, page) =>
         {
             listings[source.Id].AddRange(page.Items);

@@ -120,6 +120,24 @@ public sealed class WatchWaPhoneNumberTests : RunspaceTest
     }
 
     [Fact]
+    public void A_token_refused_for_one_account_fails_neither_the_other_accounts_nor_the_next_poll()
+    {
+        // Graph refuses the token on the first account (no permission on it) in poll 1; a client that
+        // sends nothing more after a refusal would fail the second account and every later poll.
+        using var graph = Graph((account, poll) => account == OtherWaba && poll == 1
+            ? (403, "{\"error\":{\"message\":\"(#200) Permissions error\",\"type\":\"OAuthException\",\"code\":200,\"fbtrace_id\":\"AbC\"}}")
+            : account == OtherWaba ? (200, Page(Number(B, ("status", poll >= 3 ? "BANNED" : "DISCONNECTED"))))
+            : (200, Page(Number(A, ("quality_rating", poll >= 2 ? "YELLOW" : "GREEN")))));
+
+        var r = Watch(graph, new TestClock(), $"Watch-WaPhoneNumber -Context $ctx -BusinessAccountId {OtherWaba}, {Waba} -ThrottleLimit 1 -PollIntervalSec 60 -TimeoutSec 150");
+
+        var error = Assert.Single(r.Errors);
+        Assert.Equal((OtherWaba, "WaApi.200"), (error.TargetObject, error.FullyQualifiedErrorId.Split(',')[0]));
+        Assert.Equal(new[] { $"{A} QualityDown YELLOW Poll", $"{B} StatusChanged BANNED Poll" }, Lines(r));
+        Assert.Equal((3, 3), (Listings(graph, OtherWaba), Listings(graph, Waba)));
+    }
+
+    [Fact]
     public void A_listing_cut_short_after_its_first_page_keeps_every_number_of_its_account()
     {
         var second = 0;
