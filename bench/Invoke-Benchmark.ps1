@@ -11,8 +11,9 @@ param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $EmulatorPath,
     [int] $Rounds = 5,
-    # Import runs only the import comparisons (quick, while working on load time).
-    [ValidateSet('All', 'Import')] [string] $Part = 'All'
+    # Import runs only the import comparisons (quick, while working on load time); Watch only the
+    # watch's (bench/Watch.ps1).
+    [ValidateSet('All', 'Import', 'Watch')] [string] $Part = 'All'
 )
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -60,6 +61,8 @@ function Add-Result([string] $name, [string] $unit, $pair, [double] $target, [st
         })
 }
 
+if ($Part -in 'All', 'Import') {
+
 # 1. Import time against a like-for-like floor: an empty netstandard2.0 binary module with one
 #    cmdlet, a manifest and a one-view format file, built here.
 $floorDir = Join-Path $benchDir 'floor'
@@ -101,6 +104,8 @@ $pair = Compare-Sides { Measure-InFreshProcess (& $importScript $ModulePath) } {
 Add-Result 'Import-Module step in a fresh pwsh' 'ms' $pair 1.25 'empty one-cmdlet binary module'
 $pair = Compare-Sides { & $processTime $ModulePath } { & $processTime (Join-Path $floorModule 'Floor.psd1') }
 Add-Result 'Whole process: start pwsh, Import-Module' 'ms' $pair 1.25 'empty one-cmdlet binary module'
+
+}
 
 if ($Part -eq 'All') {
 
@@ -188,6 +193,9 @@ for (`$i = 0; `$i -lt $Rounds; `$i++) {
 finally { Stop-WaEmulator $emu }
 
 }
+
+# 5. One poll of Watch-WaPhoneNumber against the same listing and comparison by hand.
+if ($Part -in 'All', 'Watch') { . (Join-Path $PSScriptRoot 'Watch.ps1') }
 
 # Plain text, wide enough for every column whatever the console: the table is meant to be copied.
 $PSStyle.OutputRendering = 'PlainText'

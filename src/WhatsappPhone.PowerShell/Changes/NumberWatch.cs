@@ -73,15 +73,22 @@ internal sealed class NumberWatch
         }
 
         var changes = PhoneNumberComparison.Compare(known, current, ChangeSource.Poll).Changes;
+        if (changes.Count == 0)
+        {
+            _known[account] = current;
+            return changes;
+        }
+        var changed = changes.ToLookup(c => c.PhoneNumberId, StringComparer.Ordinal);
         var before = known.ToDictionary(n => n.Id, StringComparer.Ordinal);
-        var next = new List<NumberSnapshot>();
+        var next = new List<NumberSnapshot>(current.Count);
         foreach (var after in current)
         {
-            if (before.TryGetValue(after.Id, out var old)) next.Add(Stage(account, old, after, changes));
-            else Stage(account, null, after, changes);
+            if (!changed.Contains(after.Id)) next.Add(after);
+            else if (before.TryGetValue(after.Id, out var old)) next.Add(Stage(account, old, after, changed[after.Id]));
+            else Stage(account, null, after, changed[after.Id]);
         }
         // A removed number stays known until its Removed is reported.
-        next.AddRange(known.Where(n => !seen.Contains(n.Id)).Select(n => Stage(account, n, null, changes)));
+        next.AddRange(known.Where(n => !seen.Contains(n.Id)).Select(n => Stage(account, n, null, changed[n.Id])));
         _known[account] = next;
         return changes;
     }
@@ -137,10 +144,9 @@ internal sealed class NumberWatch
     /// Records the changes of one number as pending, and returns what is known of it meanwhile: the
     /// new reading, except the properties whose change is not reported yet (those keep the old value).
     /// </summary>
-    private NumberSnapshot Stage(string account, NumberSnapshot? before, NumberSnapshot? after, IReadOnlyList<PhoneNumberChange> changes)
+    private NumberSnapshot Stage(string account, NumberSnapshot? before, NumberSnapshot? after, IEnumerable<PhoneNumberChange> changes)
     {
-        var id = (after ?? before)!.Id;
-        var mine = changes.Where(c => c.PhoneNumberId == id).ToList();
+        var mine = changes.ToList();
         foreach (var change in mine) _pending[change] = (account, after);
         if (before == null || after == null) return (before ?? after)!;
         return mine.Count == 0 ? after : after.With(before, mine.SelectMany(Covered));

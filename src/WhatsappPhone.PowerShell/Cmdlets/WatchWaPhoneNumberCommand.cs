@@ -74,6 +74,9 @@ public sealed class WatchWaPhoneNumberCommand : WaPhoneNumberReaderCmdlet
     private WatchStateFile? _stateFile;
     private int _written, _polls;
 
+    /// <summary>The watch's state changed since it was last saved.</summary>
+    private bool _unsaved;
+
     private bool CountReached => Count > 0 && _written >= Count;
 
     /// <inheritdoc/>
@@ -134,7 +137,7 @@ public sealed class WatchWaPhoneNumberCommand : WaPhoneNumberReaderCmdlet
         finally
         {
             // However the watch ends (Ctrl+C, Select-Object -First), what was written stays written.
-            SaveState(final: true);
+            if (_unsaved) SaveState(final: true);
         }
         base.EndProcessing();
     }
@@ -227,12 +230,14 @@ public sealed class WatchWaPhoneNumberCommand : WaPhoneNumberReaderCmdlet
     }
 
     /// <summary>
-    /// Writes changes in order, each made known to the watch as it is written. False once -Count is
-    /// reached: the rest stay unreported, and the next run finds them again. The webhook intake
-    /// writes through here too.
+    /// Writes the changes of one Apply of the watch (which changes its state even with no change to
+    /// write), in order, each made known to the watch as it is written. False once -Count is reached:
+    /// the rest stay unreported, and the next run finds them again. The webhook intake writes through
+    /// here too, then saves (SaveState).
     /// </summary>
     private bool WriteChanges(IReadOnlyList<PhoneNumberChange> changes)
     {
+        _unsaved = true;
         foreach (var change in changes)
         {
             if (CountReached) return false;
@@ -288,10 +293,11 @@ public sealed class WatchWaPhoneNumberCommand : WaPhoneNumberReaderCmdlet
     /// </summary>
     private void SaveState(bool final)
     {
-        if (_stateFile == null || _watch == null) return;
+        if (_stateFile == null) return;
         try
         {
             _stateFile.Save(_watch, _clock.UtcNow);
+            _unsaved = false;
         }
         catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
         {

@@ -246,11 +246,13 @@ public sealed class NumberWatchTests : IDisposable
 
     [Theory]
     [InlineData("")]
-    [InlineData("{\"format\":\"WhatsappPhone.WatchState/1\",\"accounts\":[{\"id\":\"114503234599312\",\"numbers\":[{\"Id\":\"1\",\"Status\":")]
+    [InlineData("{\"format\":\"WhatsappPhone.WatchState/1\",\"properties\":[\"Id\",\"Status\"],\"accounts\":[{\"id\":\"114503234599312\",\"numbers\":[[\"1\",")]
     [InlineData("[]")]
-    [InlineData("{\"format\":\"something else\",\"accounts\":[]}")]
-    [InlineData("{\"format\":\"WhatsappPhone.WatchState/1\",\"accounts\":[{\"id\":\"114503234599312\",\"numbers\":[{\"Status\":\"CONNECTED\"}]}]}")]
-    [InlineData("{\"format\":\"WhatsappPhone.WatchState/1\",\"accounts\":[{\"id\":\"114503234599312\",\"numbers\":[{\"Id\":\"1\",\"Status\":3}]}]}")]
+    [InlineData("{\"format\":\"something else\",\"properties\":[\"Id\"],\"accounts\":[]}")]
+    [InlineData("{\"format\":\"WhatsappPhone.WatchState/1\",\"properties\":[\"Status\"],\"accounts\":[]}")]
+    [InlineData("{\"format\":\"WhatsappPhone.WatchState/1\",\"properties\":[\"Id\",\"Status\"],\"accounts\":[{\"id\":\"114503234599312\",\"numbers\":[[null,\"CONNECTED\"]]}]}")]
+    [InlineData("{\"format\":\"WhatsappPhone.WatchState/1\",\"properties\":[\"Id\",\"Status\"],\"accounts\":[{\"id\":\"114503234599312\",\"numbers\":[[\"1\",3]]}]}")]
+    [InlineData("{\"format\":\"WhatsappPhone.WatchState/1\",\"properties\":[\"Id\",\"Status\"],\"accounts\":[{\"id\":\"114503234599312\",\"numbers\":[[\"1\"]]}]}")]
     public void A_state_that_cannot_be_read_is_refused_and_left_as_it_is(string content)
     {
         var path = Path.Combine(_dir, "state.json");
