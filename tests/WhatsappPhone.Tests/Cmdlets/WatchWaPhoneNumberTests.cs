@@ -2,7 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Management.Automation;
 using System.Text.Json.Nodes;
+using System.Threading;
 using System.Text.RegularExpressions;
 using WhatsappPhone.Connection;
 using WhatsappPhone.Models;
@@ -156,6 +158,32 @@ public sealed class WatchWaPhoneNumberTests : RunspaceTest
         // Poll 2 read A's new quality on page 1 but lost page 2: nothing of it counts. Poll 3 reads both pages.
         Assert.Equal(new[] { $"{A} QualityDown RED Poll" }, Lines(r));
         Assert.Contains(B, File.ReadAllText(State));
+    }
+
+    [Fact]
+    public void Stopping_while_it_waits_for_the_next_poll_ends_the_watch_at_once_with_what_was_written_saved()
+    {
+        using var graph = Graph((_, poll) => (200, Page(Number(A, ("quality_rating", poll >= 2 ? "RED" : "GREEN")))));
+        var clock = new TestClock { Held = true };
+        var input = new PSDataCollection<object> { Connect(graph, clock) };
+        input.Complete();
+        var output = new PSDataCollection<PSObject>();
+        using var ps = NewPowerShell();
+        ps.AddScript($"$ctx = @($input)[0]; Watch-WaPhoneNumber -Context $ctx -StatePath '{State}' -PollIntervalSec 60");
+
+        var running = ps.BeginInvoke(input, output);
+        // Counts, not time: the watch waits on the held clock after each poll. The bound is only for a machine that is very busy.
+        Assert.True(SpinWait.SpinUntil(() => clock.Waits.Count == 1, TimeSpan.FromMinutes(2)));
+        clock.Advance(TimeSpan.FromSeconds(60));
+        Assert.True(SpinWait.SpinUntil(() => clock.Waits.Count == 2, TimeSpan.FromMinutes(2)));
+        ps.Stop();
+
+        Assert.True(running.IsCompleted);
+        Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
+        Assert.Equal(0, clock.Pending);
+        Assert.Equal($"{A} QualityDown RED Poll", output.Select(o => (PhoneNumberChange)o.BaseObject).Select(c => $"{c.PhoneNumberId} {c.Change} {c.NewValue} {c.Source}").Single());
+        Assert.Equal(2, Listings(graph, Waba));
+        Assert.Empty(Watch(graph, new TestClock(), $"Watch-WaPhoneNumber -Context $ctx -StatePath '{State}' -Once").Output);
     }
 
     [Fact]
