@@ -104,14 +104,14 @@ public sealed class WatchWaPhoneNumberCommand : WaPhoneNumberReaderCmdlet
             {
                 if (GraphInput.CheckId(account?.Id, IdKind.BusinessAccount) is { } problem)
                     ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem, nameof(BusinessAccount)), "WaInvalidArgument", ErrorCategory.InvalidArgument, null));
-                Watch(account!.Id);
+                WatchAccount(account!.Id);
             }
             return;
         }
-        foreach (var account in BusinessAccountId ?? new[] { ResolveBusinessAccountId() }) Watch(account);
+        foreach (var account in BusinessAccountId ?? new[] { ResolveBusinessAccountId() }) WatchAccount(account);
     }
 
-    private void Watch(string account)
+    private void WatchAccount(string account)
     {
         if (!_accounts.Contains(account, StringComparer.Ordinal)) _accounts.Add(account);
     }
