@@ -54,11 +54,11 @@ internal sealed class NumberWatch
     /// <summary>
     /// A complete listing of one account (every page: a listing that failed or was cut short must not
     /// come here, or its missing numbers would be Removed). The changes since the last reported
-    /// state, with Source Poll, in the order of <see cref="PhoneNumberComparison"/>; none for the
+    /// state, with <paramref name="source"/> (Poll, or Webhook when an account event made it read the account), in the order of <see cref="PhoneNumberComparison"/>; none for the
     /// account's first listing, which becomes its baseline. The changes of an earlier Apply not yet
     /// reported are dropped: this reading finds them again.
     /// </summary>
-    public IReadOnlyList<PhoneNumberChange> ApplyPoll(string account, IEnumerable<PhoneNumber> listing)
+    public IReadOnlyList<PhoneNumberChange> ApplyPoll(string account, IEnumerable<PhoneNumber> listing, ChangeSource source = ChangeSource.Poll)
     {
         if (!_known.TryGetValue(account, out var known))
             throw new ArgumentException($"The account {account} is not watched.", nameof(account));
@@ -72,7 +72,7 @@ internal sealed class NumberWatch
             return Array.Empty<PhoneNumberChange>();
         }
 
-        var changes = PhoneNumberComparison.Compare(known, current, ChangeSource.Poll).Changes;
+        var changes = PhoneNumberComparison.Compare(known, current, source).Changes;
         if (changes.Count == 0)
         {
             _known[account] = current;
@@ -115,6 +115,19 @@ internal sealed class NumberWatch
         if (index >= 0) known[index] = staged;
         return changes;
     }
+
+    /// <summary>
+    /// The ID of the account's known number whose display number has the same digits (webhooks name a
+    /// number by its digits alone, "15550783881" for "+1 555-078-3881"); null when none has.
+    /// </summary>
+    public string? FindByDigits(string account, string? displayNumber)
+    {
+        var digits = Digits(displayNumber);
+        if (digits.Length == 0 || !_known.TryGetValue(account, out var known) || known == null) return null;
+        return known.FirstOrDefault(n => Digits(n[nameof(PhoneNumber.DisplayPhoneNumber)]) == digits)?.Id;
+    }
+
+    private static string Digits(string? number) => number == null ? "" : new string(number.Where(c => c >= '0' && c <= '9').ToArray());
 
     /// <summary>
     /// The change was written: the known state now holds it, and no later reading writes it again.

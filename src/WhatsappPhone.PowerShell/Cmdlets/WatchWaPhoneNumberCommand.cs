@@ -2,19 +2,26 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using WhatsappPhone.Api;
 using WhatsappPhone.Api.Pipeline;
 using WhatsappPhone.Changes;
 using WhatsappPhone.Models;
+using WhatsappPhone.Models.Webhooks;
+using WhatsappPhone.Webhooks;
 
 namespace WhatsappPhone.Cmdlets;
 
 /// <summary>
 /// Watches the numbers of WhatsApp Business Accounts and writes each change once: every poll lists
 /// the accounts and compares them with the last reported state (<see cref="NumberWatch"/>), which
-/// -StatePath keeps across runs. Runs until -Once, -Count, -TimeoutSec, Ctrl+C or Select-Object -First.
+/// -StatePath keeps across runs; with -Prefix and -AppSecret, each webhook about a number makes it
+/// read that number at once (the intake of Receive-WaWebhook), so the change comes before the next
+/// poll, which then does not write it again. Runs until -Once, -Count, -TimeoutSec, Ctrl+C or
+/// Select-Object -First.
 /// </summary>
 [Cmdlet(VerbsCommon.Watch, "WaPhoneNumber", DefaultParameterSetName = ByIdSet)]
 [OutputType(typeof(PhoneNumberChange))]
@@ -66,6 +73,30 @@ public sealed class WatchWaPhoneNumberCommand : WaPhoneNumberReaderCmdlet
     [ValidateRange(1, int.MaxValue / 1000)]
     public int TimeoutSec { get; set; }
 
+    /// <summary>Also receives webhooks on this prefix (as Receive-WaWebhook does), such as http://+:8080/hook/; needs -AppSecret.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Prefix { get; set; }
+
+    /// <summary>The app secret the webhooks are signed with, as a string or SecureString. Never shown.</summary>
+    [Parameter]
+    [WebhookSecretTransformation]
+    public SecureString? AppSecret { get; set; }
+
+    /// <summary>The verify token for the webhook handshake; without it every verification GET gets 403.</summary>
+    [Parameter]
+    [WebhookSecretTransformation]
+    public SecureString? VerifyToken { get; set; }
+
+    /// <summary>A folder where each webhook is kept on disk before it is acknowledged, as Receive-WaWebhook -SpoolPath does.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SpoolPath { get; set; }
+
+    /// <summary>The certificate (with its private key) an https:// -Prefix is served with.</summary>
+    [Parameter]
+    public X509Certificate2? Certificate { get; set; }
+
     private readonly List<string> _accounts = new List<string>();
     private IReadOnlyList<string> _fields = Array.Empty<string>();
     private GraphClock _clock = GraphClock.System;
@@ -73,6 +104,7 @@ public sealed class WatchWaPhoneNumberCommand : WaPhoneNumberReaderCmdlet
     private NumberWatch _watch = null!;
     private WatchStateFile? _stateFile;
     private int _written, _polls;
+    private WebhookIntake? _intake;
 
     /// <summary>The watch's state changed since it was last saved.</summary>
     private bool _unsaved;
@@ -90,6 +122,14 @@ public sealed class WatchWaPhoneNumberCommand : WaPhoneNumberReaderCmdlet
                 "WaWatchOnceWithoutState", ErrorCategory.InvalidArgument, null));
         }
         _clock = Context?.Clock ?? GraphClock.System;
+        var webhookOnly = new[] { (AppSecret != null, "-AppSecret"), (VerifyToken != null, "-VerifyToken"), (SpoolPath != null, "-SpoolPath"), (Certificate != null, "-Certificate") }
+            .Where(p => p.Item1).Select(p => p.Item2).ToList();
+        string? problem = null;
+        if (Prefix != null && AppSecret == null) problem = "-Prefix receives webhooks, whose signature is checked with -AppSecret: give -AppSecret too.";
+        else if (Prefix == null && webhookOnly.Count > 0) problem = $"{string.Join(", ", webhookOnly)} {(webhookOnly.Count == 1 ? "is" : "are")} for webhooks: give -Prefix too, or leave {(webhookOnly.Count == 1 ? "it" : "them")} out to poll only.";
+        else if (Prefix != null && Once) problem = "-Once is one poll for a scheduled runbook; webhooks need a watch that keeps running: leave out -Once or -Prefix.";
+        if (problem != null)
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), "WaWatchWebhookParameters", ErrorCategory.InvalidArgument, null));
     }
 
     /// <inheritdoc/>
@@ -130,29 +170,45 @@ public sealed class WatchWaPhoneNumberCommand : WaPhoneNumberReaderCmdlet
         if (TimeoutSec > 0) _deadline = _clock.UtcNow.AddSeconds(TimeoutSec);
         WriteVerbose($"Watching the numbers of {Accounts(_accounts)}: " +
             (Once ? "one poll." : $"a poll every {PollIntervalSec} s{(Count > 0 ? $", until {Count} changes" : "")}{(TimeoutSec > 0 ? $", for at most {TimeoutSec} s" : "")}; Ctrl+C stops."));
+        if (Prefix != null)
+            _intake = IntakeHost.Open(this, Prefix, AppSecret!, VerifyToken, SpoolPath, Certificate, " for webhooks about the watched numbers");
         try
         {
             Run();
         }
         finally
         {
+            // From here a webhook is answered 503 (Meta delivers it again); a spool keeps what it holds.
+            _intake?.Close();
             // However the watch ends (Ctrl+C, Select-Object -First), what was written stays written.
             if (_unsaved) SaveState(final: true);
         }
+        if (_intake != null) IntakeHost.Summarize(this, _intake, _written, "change(s) in all");
         base.EndProcessing();
     }
 
-    /// <summary>Polls until -Once, -Count or -TimeoutSec ends the watch; Ctrl+C and Select-Object -First end it by exception.</summary>
+    /// <summary>Polls, and applies webhooks as they come, until -Once, -Count or -TimeoutSec ends the watch; Ctrl+C and Select-Object -First end it by exception.</summary>
     private void Run()
     {
         var pollDue = _clock.UtcNow;
-        while (WaitForNext(pollDue) == Wake.PollDue)
+        while (true)
         {
-            pollDue = _clock.UtcNow.AddSeconds(PollIntervalSec);
-            Poll();
-            if (Once || CountReached) return;
+            switch (WaitForNext(pollDue))
+            {
+                case Wake.TimedOut:
+                    WriteVerbose($"Stopped after {TimeoutSec} s (-TimeoutSec).");
+                    return;
+                case Wake.WebhookReady:
+                    TakeWebhook();
+                    break;
+                default:
+                    pollDue = _clock.UtcNow.AddSeconds(PollIntervalSec);
+                    Poll();
+                    if (Once) return;
+                    break;
+            }
+            if (CountReached) return;
         }
-        WriteVerbose($"Stopped after {TimeoutSec} s (-TimeoutSec).");
     }
 
     /// <summary>What ended a wait.</summary>
@@ -160,12 +216,12 @@ public sealed class WatchWaPhoneNumberCommand : WaPhoneNumberReaderCmdlet
     {
         PollDue,
         TimedOut,
+        WebhookReady,
     }
 
     /// <summary>
-    /// The watch's one wait, for whichever comes first: the next poll is due, -TimeoutSec passes, or
-    /// Ctrl+C (a PipelineStoppedException). The webhook intake joins here as one more task in
-    /// <c>waits</c> ("a webhook item is ready") with a Wake of its own; the others end with the wait.
+    /// The watch's one wait, for whichever comes first: the next poll is due, -TimeoutSec passes, the
+    /// webhook intake has something (with -Prefix), or Ctrl+C (a PipelineStoppedException).
     /// </summary>
     private Wake WaitForNext(DateTime pollDue)
     {
@@ -173,13 +229,15 @@ public sealed class WatchWaPhoneNumberCommand : WaPhoneNumberReaderCmdlet
         if (_deadline is DateTime deadline && now >= deadline) return Wake.TimedOut;
         var timesOut = _deadline is DateTime end && end < pollDue;
         var until = timesOut ? _deadline!.Value : pollDue;
+        var webhook = _intake?.ItemReady();
+        if (webhook is { IsCompleted: true }) return Wake.WebhookReady;
         if (until > now)
         {
             using var ended = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-            var waits = new[] { _clock.Delay(until - now, ended.Token) };
+            var waits = webhook == null ? new[] { _clock.Delay(until - now, ended.Token) } : new[] { _clock.Delay(until - now, ended.Token), webhook };
             try
             {
-                Task.WaitAny(waits, Cancellation);
+                if (Task.WaitAny(waits, Cancellation) == 1) return Wake.WebhookReady;
             }
             catch (OperationCanceledException)
             {
@@ -204,9 +262,20 @@ public sealed class WatchWaPhoneNumberCommand : WaPhoneNumberReaderCmdlet
     private void Poll()
     {
         _polls++;
-        var listings = _watch.Accounts.ToDictionary(a => a, _ => new List<PhoneNumber>(), StringComparer.Ordinal);
+        var (read, failed) = List(_watch.Accounts, ChangeSource.Poll, $"Poll {_polls}");
+        SaveState(final: false);
+        WriteVerbose($"Poll {_polls}: {read}{(failed.Count > 0 ? $"; {Accounts(failed)} could not be read" : "")}.");
+    }
+
+    /// <summary>
+    /// Lists <paramref name="accounts"/> concurrently and writes each complete listing's changes with
+    /// <paramref name="source"/>; returns what was read and which accounts failed (they keep their numbers).
+    /// </summary>
+    private (string Read, HashSet<string> Failed) List(IReadOnlyList<string> accounts, ChangeSource source, string what)
+    {
+        var listings = accounts.ToDictionary(a => a, _ => new List<PhoneNumber>(), StringComparer.Ordinal);
         var failed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var account in _watch.Accounts) AddAccount(account, _fields, GraphClient.MaxPageSize, false, null, client: NewClient());
+        foreach (var account in accounts) AddAccount(account, _fields, GraphClient.MaxPageSize, false, null, client: NewClient());
         WriteArrived(all: true, (source, page) =>
         {
             listings[source.Id].AddRange(page.Items);
@@ -214,19 +283,125 @@ public sealed class WatchWaPhoneNumberCommand : WaPhoneNumberReaderCmdlet
         }, source =>
         {
             failed.Add(source.Id);
-            return $"Poll {_polls} could not read this account, so its numbers keep their last known state (none is reported removed); the next poll reads it again.";
+            return $"{what} could not read this account, so its numbers keep their last known state (none is reported removed); the next poll reads it again.";
         });
 
         var written = _written;
-        foreach (var account in _watch.Accounts.Where(a => !failed.Contains(a)))
+        foreach (var account in accounts.Where(a => !failed.Contains(a)))
         {
             if (!_watch.HasBaseline(account))
                 WriteVerbose($"WhatsApp Business Account {account}: {listings[account].Count} numbers, taken as the baseline; changes are reported from the next poll on.");
-            if (!WriteChanges(_watch.ApplyPoll(account, listings[account]))) break;
+            if (!WriteChanges(_watch.ApplyPoll(account, listings[account], source))) break;
         }
-        SaveState(final: false);
-        WriteVerbose($"Poll {_polls}: {listings.Where(l => !failed.Contains(l.Key)).Sum(l => l.Value.Count)} numbers read, " +
-            $"{_written - written} changes written{(failed.Count > 0 ? $"; {Accounts(failed)} could not be read" : "")}.");
+        return ($"{listings.Where(l => !failed.Contains(l.Key)).Sum(l => l.Value.Count)} numbers read, {_written - written} changes written", failed);
+    }
+
+    /// <summary>One item of the webhook intake: a report line, or a notification whose events are applied.</summary>
+    private void TakeWebhook()
+    {
+        IntakeItem? item;
+        try
+        {
+            item = _intake!.Take(0, Cancellation);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
+        }
+        if (item is IntakeReport report) IntakeHost.Say(this, report);
+        else if (item is IntakeNotification notification) Apply(notification);
+    }
+
+    /// <summary>
+    /// Applies a notification's events in order, and acknowledges it (Complete) with how many were
+    /// applied: all, or those before one that could not be (Graph failed: an error, and Meta delivers
+    /// the notification again) or before the watch stopped. The state is saved after it.
+    /// </summary>
+    private void Apply(IntakeNotification item)
+    {
+        if (item.Error != null)
+        {
+            try
+            {
+                WriteError(WaWebhookCmdlet.Refusal(item.Error));
+            }
+            finally
+            {
+                _intake!.Complete(item, 0);
+            }
+            return;
+        }
+        if (item.DuplicatesSkipped > 0)
+            WriteVerbose($"Left out {item.DuplicatesSkipped} event(s) of a webhook already applied (a re-delivery; same Id).");
+        var applied = 0;
+        try
+        {
+            foreach (var ev in item.Events)
+            {
+                if (CountReached || !ApplyEvent(ev)) break;
+                applied++;
+            }
+        }
+        catch (PipelineStoppedException) when (!Stopping)
+        {
+            // Select-Object -First took the change this event made, and wants no more.
+            applied++;
+            throw;
+        }
+        finally
+        {
+            if (_unsaved && !Stopping) SaveState(final: false);
+            _intake!.Complete(item, applied);
+        }
+    }
+
+    /// <summary>
+    /// One event: a number's own (quality, name, security, an alert about a number) makes it read that
+    /// number and write what changed, with Source Webhook; an account's (update, review) makes it read
+    /// the account; anything else (messages) is not about a number's state. False when Graph failed
+    /// (an error was written): the event is not applied.
+    /// </summary>
+    private bool ApplyEvent(WebhookEvent ev)
+    {
+        var account = ev.BusinessAccountId;
+        if (account == null || !_watch.Accounts.Contains(account, StringComparer.Ordinal)) return true;
+        switch (ev)
+        {
+            case AccountUpdateEvent or AccountReviewUpdateEvent:
+                var (read, failed) = List(new[] { account }, ChangeSource.Webhook, $"The {ev.Field} webhook");
+                WriteVerbose($"Read WhatsApp Business Account {account} again after its {ev.Field} webhook: {read}.");
+                return failed.Count == 0;
+            case QualityUpdateEvent or NameUpdateEvent or SecurityEvent or AccountAlertEvent:
+                break;
+            default:
+                return true;
+        }
+        if (ev is AccountAlertEvent && ev.PhoneNumberId == null) return true; // about the business, not a number
+        var id = ev.PhoneNumberId ?? _watch.FindByDigits(account, ev.DisplayPhoneNumber);
+        var client = NewClient();
+        if (id == null)
+        {
+            // A number the watch has not listed yet: look it up among the account's numbers.
+            if (!TryRun(account, () => Wait(new PhoneNumberIdResolver(client).ResolveAsync(ev, Cancellation)))) return false;
+            if ((id = ev.PhoneNumberId) == null)
+            {
+                WriteVerbose($"A {ev.Field} webhook names {ev.DisplayPhoneNumber}, which is not a number of WhatsApp Business Account {account}: nothing to read.");
+                return true;
+            }
+        }
+        PhoneNumber? number = null;
+        if (!TryRun(id, () => number = Wait(client.GetPhoneNumberAsync(id, _fields, null, Cancellation)),
+                () => $"The {ev.Field} webhook about it is not acknowledged, so Meta delivers it again; the next poll reads the number too.")) return false;
+        number!.BusinessAccountId ??= account;
+        WriteChanges(_watch.ApplyNumber(number, ChangeSource.Webhook));
+        return true;
+    }
+
+    /// <inheritdoc/>
+    protected override void DisposeResources()
+    {
+        _intake?.Dispose();
+        base.DisposeResources();
     }
 
     /// <summary>
