@@ -38,6 +38,7 @@
         'Test-WaWebhookSignature'
         'Unregister-WaPhoneNumber'
         'Unregister-WaWebhookSubscription'
+        'Watch-WaPhoneNumber'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

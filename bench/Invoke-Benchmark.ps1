@@ -11,8 +11,8 @@ param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $EmulatorPath,
     [int] $Rounds = 5,
-    # Import or Webhooks runs only those comparisons (quick, while working on them).
-    [ValidateSet('All', 'Import', 'Webhooks')] [string] $Part = 'All'
+    # Import, Webhooks or Watch runs only those comparisons (quick, while working on them): bench/Webhooks.ps1, bench/Watch.ps1.
+    [ValidateSet('All', 'Import', 'Webhooks', 'Watch')] [string] $Part = 'All'
 )
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -61,6 +61,8 @@ function Add-Result([string] $name, [string] $unit, $pair, [double] $target, [st
         })
 }
 
+if ($Part -in 'All', 'Import') {
+
 # 1. Import time against a like-for-like floor: an empty netstandard2.0 binary module with one
 #    cmdlet, a manifest and a one-view format file, built here.
 $floorDir = Join-Path $benchDir 'floor'
@@ -97,12 +99,12 @@ namespace Floor {
 # starts pwsh and imports it (what a runbook waits for, mostly pwsh's own start-up).
 $importScript = { param($path) "[Diagnostics.Stopwatch]::StartNew() | ForEach-Object { Import-Module '$path'; `$_.Elapsed.TotalMilliseconds }" }
 $processTime = { param($path) (Measure-Command { $null = & dotnet $pwshDll -NoProfile -NonInteractive -Command "Import-Module '$path'" }).TotalMilliseconds }
-if ($Part -in 'All', 'Import') {
 Write-Host 'Import time (fresh process each)...'
 $pair = Compare-Sides { Measure-InFreshProcess (& $importScript $ModulePath) } { Measure-InFreshProcess (& $importScript (Join-Path $floorModule 'Floor.psd1')) }
 Add-Result 'Import-Module step in a fresh pwsh' 'ms' $pair 1.25 'empty one-cmdlet binary module'
 $pair = Compare-Sides { & $processTime $ModulePath } { & $processTime (Join-Path $floorModule 'Floor.psd1') }
 Add-Result 'Whole process: start pwsh, Import-Module' 'ms' $pair 1.25 'empty one-cmdlet binary module'
+
 }
 
 if ($Part -eq 'All') {
@@ -194,6 +196,9 @@ finally { Stop-WaEmulator $emu }
 
 # 5 and 6. The webhook intake: see bench/Webhooks.ps1.
 if ($Part -in 'All', 'Webhooks') { . (Join-Path $PSScriptRoot 'Webhooks.ps1') }
+
+# 7. One poll of Watch-WaPhoneNumber against the same listing and comparison by hand.
+if ($Part -in 'All', 'Watch') { . (Join-Path $PSScriptRoot 'Watch.ps1') }
 
 # Plain text, wide enough for every column whatever the console: the table is meant to be copied.
 $PSStyle.OutputRendering = 'PlainText'

@@ -1,28 +1,19 @@
 # Hourly runbook: what changed in the WhatsApp numbers since the last run.
 # Connects from WHATSAPP_ACCESS_TOKEN and WHATSAPP_BUSINESS_ID (or a Connect-WaAccount before it).
 param(
-    [string] $SnapshotPath = (Join-Path ([System.IO.Path]::GetTempPath()) 'whatsapp-numbers.xml'),
+    [string] $StatePath = (Join-Path ([System.IO.Path]::GetTempPath()) 'whatsapp-watch.json'),
     [string[]] $BusinessAccountId
 )
-$ErrorActionPreference = 'Stop'
-$listing = @{}
-if ($BusinessAccountId) { $listing.BusinessAccountId = $BusinessAccountId }
+$accounts = @{}
+if ($BusinessAccountId) { $accounts.BusinessAccountId = $BusinessAccountId }
 
-# A failed listing stops the run here: nothing is compared and the last snapshot is kept.
-$current = @(Get-WaPhoneNumber @listing)
+# One poll against the state the last run saved (the first run only takes the baseline). An
+# account that cannot be read fails the job below; its numbers are not reported removed.
+$changes = @(Watch-WaPhoneNumber @accounts -StatePath $StatePath -Once -ErrorVariable failures -ErrorAction SilentlyContinue)
+$changes | ForEach-Object { "$_" }   # one line per change, in the job's output
 
-if (Test-Path -LiteralPath $SnapshotPath) {
-    $previous = @(Import-Clixml -LiteralPath $SnapshotPath)
-    $changes = @(Compare-WaPhoneNumber -ReferenceObject $previous -DifferenceObject $current)
-    $changes | ForEach-Object { "$_" }   # one line per change, in the job's output
-    $alerts = @($changes | Where-Object Severity -eq 'Error')
-}
-else {
-    $alerts = @()
-}
-
-# Save first, then alert: each change is reported by exactly one run.
-$current | Export-Clixml -LiteralPath $SnapshotPath
+# The state holds what was written, so each change is reported by one run only.
+$alerts = @($changes | Where-Object Severity -eq 'Error') + @($failures)
 if ($alerts.Count -gt 0) {
     # A failed job is what the alert rule watches; send mail or a Teams message here instead if you like.
     throw "WhatsApp numbers need attention:`n$($alerts -join "`n")"

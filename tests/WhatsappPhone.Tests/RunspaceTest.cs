@@ -44,6 +44,14 @@ public abstract class RunspaceTest : IDisposable
             .Concat(Errors.Select(e => $"{e} {e.Exception} {e.ErrorDetails?.Message} {e.TargetObject}")));
     }
 
+    /// <summary>A PowerShell on this runspace, for a test that runs a command in the background and stops it.</summary>
+    protected PowerShell NewPowerShell()
+    {
+        var ps = PowerShell.Create();
+        ps.Runspace = _runspace;
+        return ps;
+    }
+
     /// <summary>Runs a script; a cmdlet's terminating error ends its statement and lands in the error stream.</summary>
     protected Result Run(string script) => RunWithInput(script);
 

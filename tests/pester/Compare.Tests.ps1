@@ -69,6 +69,7 @@ Describe 'Comparing two snapshots of an account' {
         $changes | Should -BeOfType ([WhatsappPhone.Models.PhoneNumberChange])
         @($changes | Format-Change) | Should -Be $expected
         $changes[-1].Change | Should -Be 'Added'
+        $changes.Source | Sort-Object -Unique | Should -Be 'Snapshot'
     }
 
     It 'finds the same changes between Import-Clixml copies' {
@@ -154,52 +155,5 @@ Describe 'Snapshots that cannot be compared as they are' {
     It 'treats a narrower CSV as no change in the columns it left out' {
         $narrow = @($numbers | Select-Object Id, Status | ConvertTo-Csv -NoTypeInformation | ConvertFrom-Csv)
         Compare-WaPhoneNumber $narrow $numbers | Should -BeNullOrEmpty
-    }
-}
-
-Describe 'The runbook of the README' {
-    BeforeAll {
-        $script:runbook = Join-Path $PSScriptRoot '../../examples/watch-numbers.ps1'
-        $script:snapshot = Join-Path $TestDrive 'numbers.xml'
-    }
-
-    It 'is the code the README shows' {
-        $readme = Get-Content -Raw (Join-Path $PSScriptRoot '../../README.md')
-        $section = ($readme -split '(?m)^## ')| Where-Object { $_ -like 'Watching for changes*' }
-        $section | Should -Not -BeNullOrEmpty
-        $code = [regex]::Match($section, '(?s)```powershell\r?\n(.*?)```').Groups[1].Value
-        $code.Trim() | Should -Be (Get-Content -Raw $runbook).Trim()
-    }
-
-    It 'saves the first snapshot without reporting anything' {
-        Reset-Emulator $emu
-        @(& $runbook -SnapshotPath $snapshot) | Should -BeNullOrEmpty
-        @(Import-Clixml $snapshot).Count | Should -Be 14
-    }
-
-    It 'lists the changes, alerts on the errors and saves the new snapshot' {
-        Set-EmulatorNumber $connected @{ qualityRating = 'YELLOW' }
-        Set-EmulatorNumber $ready @{ whatsappBusinessManagerMessagingLimit = 'TIER_10K' }
-        Set-EmulatorNumber $rateLimited @{ qualityRating = 'RED' }
-        $output = [System.Collections.Generic.List[object]]::new()
-        { & $runbook -SnapshotPath $snapshot -BusinessAccountId $market | ForEach-Object { $output.Add($_) } } |
-            Should -Throw "WhatsApp numbers need attention:*Error QualityDown: +1 555-025-3489 ($rateLimited) QualityRating YELLOW -> RED"
-        $output | Should -Be @(
-            "Warning QualityDown: +1 555-025-3481 ($connected) QualityRating GREEN -> YELLOW"
-            "Information LimitUp: +1 555-025-3482 ($ready) MessagingLimitTier TIER_2K -> TIER_10K"
-            "Error QualityDown: +1 555-025-3489 ($rateLimited) QualityRating YELLOW -> RED"
-        )
-        (Import-Clixml $snapshot | Where-Object Id -eq $rateLimited).QualityRating | Should -Be 'RED'
-    }
-
-    It 'reports each change once: the next run finds nothing' {
-        @(& $runbook -SnapshotPath $snapshot) | Should -BeNullOrEmpty
-    }
-
-    It 'keeps the last snapshot when the listing fails, instead of calling every number removed' {
-        $saved = Get-FileHash $snapshot
-        Add-Fault $emu @{ method = 'GET'; pathContains = '/phone_numbers'; kind = 'graph'; status = 401; code = 190; count = 1 }
-        { & $runbook -SnapshotPath $snapshot } | Should -Throw -ExceptionType ([WhatsappPhone.Api.GraphApiException])
-        (Get-FileHash $snapshot).Hash | Should -Be $saved.Hash
     }
 }

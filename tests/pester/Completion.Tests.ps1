@@ -100,7 +100,7 @@ Describe 'Completing -PhoneNumberId' {
 
 Describe 'Completing -BusinessAccountId' {
     It 'offers the connected account, then the accounts whose numbers were listed with the same connection, on <command>' -ForEach @(
-        @{ command = 'Get-WaPhoneNumber' }, @{ command = 'Test-WaPhoneNumber' }, @{ command = 'Connect-WaAccount' }
+        @{ command = 'Get-WaPhoneNumber' }, @{ command = 'Test-WaPhoneNumber' }, @{ command = 'Connect-WaAccount' }, @{ command = 'Watch-WaPhoneNumber' }
     ) {
         Connect-WaAccount -AccessToken $emu.Token -BaseUri $emu.BaseUri -BusinessAccountId $waba
         $null = Complete 'Get-WaPhoneNumber -PhoneNumberId '

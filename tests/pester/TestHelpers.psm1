@@ -58,7 +58,8 @@ function Get-ExpectedCmdlet {
         'New-WaPhoneNumber', 'Set-WaPhoneNumberDisplayName', 'Get-WaPhoneNumberSetting', 'Set-WaPhoneNumberSetting',
         'Get-WaBusinessProfile', 'Set-WaBusinessProfile',
         'Confirm-WaWebhookChallenge', 'ConvertFrom-WaWebhook', 'Receive-WaWebhook', 'Test-WaWebhookSignature',
-        'Get-WaWebhookSubscription', 'Register-WaWebhookSubscription', 'Unregister-WaWebhookSubscription', 'Set-WaPhoneNumberWebhook', 'Remove-WaPhoneNumberWebhook') | Sort-Object
+        'Get-WaWebhookSubscription', 'Register-WaWebhookSubscription', 'Unregister-WaWebhookSubscription', 'Set-WaPhoneNumberWebhook', 'Remove-WaPhoneNumberWebhook',
+        'Watch-WaPhoneNumber') | Sort-Object
 }
 
 Export-ModuleMember -Function *

@@ -71,6 +71,14 @@ public abstract class WaApiCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// A client of its own over the resolved connection (the same HTTP pool and usage pacing): Graph's
+    /// refusal of the token, which makes a client fail every later request at once, stays with it.
+    /// Watch-WaPhoneNumber lists each account of each poll with one, so that one account's refusal (no
+    /// permission on it) fails neither the other accounts nor the next poll.
+    /// </summary>
+    private protected GraphClient NewClient() => new GraphClient(ResolveSettings(), null, _log);
+
     /// <summary>The client of the resolved connection; <see cref="ResolveSettings"/> comes first.</summary>
     private protected GraphClient Client => _client ?? throw new InvalidOperationException($"{GetType().Name} used the client before ResolveSettings().");
 

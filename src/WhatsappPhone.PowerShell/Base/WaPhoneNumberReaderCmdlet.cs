@@ -40,10 +40,14 @@ public abstract class WaPhoneNumberReaderCmdlet : WaApiCmdlet
     /// <summary>True once enough numbers were written (Get-WaPhoneNumber -First): nothing more is read.</summary>
     protected virtual bool Enough => false;
 
-    /// <summary>Queues the listing of an account: every page, following paging.next, until <paramref name="enough"/> numbers were read.</summary>
-    private protected void AddAccount(string account, IReadOnlyList<string> fields, int pageSize, bool includeTotalCount, ICollection<string>? extraFields, ulong enough = ulong.MaxValue)
+    /// <summary>
+    /// Queues the listing of an account: every page, following paging.next, until <paramref name="enough"/>
+    /// numbers were read; with <paramref name="client"/> when given, else the cmdlet's.
+    /// </summary>
+    private protected void AddAccount(string account, IReadOnlyList<string> fields, int pageSize, bool includeTotalCount, ICollection<string>? extraFields,
+        ulong enough = ulong.MaxValue, GraphClient? client = null)
     {
-        var client = Client;
+        client ??= Client;
         var log = Log;
         FanOut.Add(new NumberSource(account, isAccount: true), async (push, ct) =>
         {
@@ -70,9 +74,10 @@ public abstract class WaPhoneNumberReaderCmdlet : WaApiCmdlet
     /// Writes what has arrived, in input order. With <paramref name="all"/> false it only makes
     /// room (a long pipeline of IDs keeps a bounded window in flight); with true it waits for all.
     /// <paramref name="write"/> writes a page and returns how many numbers it wrote; once
-    /// <see cref="Enough"/> is true, nothing more is read.
+    /// <see cref="Enough"/> is true, nothing more is read. A source that fails is a non-terminating
+    /// error, which <paramref name="failed"/>, when given, completes with what that means to the caller.
     /// </summary>
-    private protected void WriteArrived(bool all, Func<NumberSource, Page<PhoneNumber>, int> write)
+    private protected void WriteArrived(bool all, Func<NumberSource, Page<PhoneNumber>, int> write, Func<NumberSource, string>? failed = null)
     {
         if (_fanOut == null) return;
         try
@@ -90,9 +95,9 @@ public abstract class WaPhoneNumberReaderCmdlet : WaApiCmdlet
             }, (source, ex) =>
             {
                 FlushLog();
-                WriteFailure(source.Id, ex, ReferenceEquals(source, _currentSource) && _writtenForSource > 0
+                WriteFailure(source.Id, ex, failed?.Invoke(source) ?? (ReferenceEquals(source, _currentSource) && _writtenForSource > 0
                     ? $"The listing stopped after {_writtenForSource} numbers were written (of {source}); none was written twice."
-                    : $"Nothing was written for {source}.");
+                    : $"Nothing was written for {source}."));
             }, Cancellation);
         }
         catch (OperationCanceledException) when (Stopping)

@@ -40,7 +40,25 @@ internal sealed class NumberSnapshot
 
     public string? this[string property] => _values.TryGetValue(property, out var value) ? value : null;
 
-    public static NumberSnapshot FromPhoneNumber(PhoneNumber n)
+    /// <summary>Every property the snapshot kept, with its text.</summary>
+    public IEnumerable<KeyValuePair<string, string?>> Values => _values;
+
+    /// <summary>A copy with <paramref name="properties"/> as <paramref name="source"/> has them (kept or not).</summary>
+    public NumberSnapshot With(NumberSnapshot source, IEnumerable<string> properties)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var pair in _values) values[pair.Key] = pair.Value;
+        foreach (var property in properties)
+        {
+            if (source.TryGet(property, out var value)) values[property] = value;
+            else values.Remove(property);
+        }
+        return new NumberSnapshot(Id, values);
+    }
+
+    /// <param name="n">The number.</param>
+    /// <param name="businessAccountId">The account to record when the number has none (a number read by ID); else its own.</param>
+    public static NumberSnapshot FromPhoneNumber(PhoneNumber n, string? businessAccountId = null)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
@@ -59,7 +77,7 @@ internal sealed class NumberSnapshot
             [nameof(n.IsOfficialBusinessAccount)] = Text(n.IsOfficialBusinessAccount),
             [nameof(n.IsPinEnabled)] = Text(n.IsPinEnabled),
             [nameof(n.HealthStatus)] = Text(n.HealthStatus),
-            [nameof(n.BusinessAccountId)] = Text(n.BusinessAccountId),
+            [nameof(n.BusinessAccountId)] = Text(n.BusinessAccountId ?? businessAccountId),
         };
         return new NumberSnapshot(n.Id, values);
     }

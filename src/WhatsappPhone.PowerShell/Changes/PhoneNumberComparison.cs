@@ -62,7 +62,10 @@ internal static class PhoneNumberComparison
         (nameof(PhoneNumber.IsPinEnabled), PhoneNumberChangeType.PropertyChanged, _ => ChangeSeverity.Information),
     };
 
-    public static ComparisonResult Compare(IEnumerable<NumberSnapshot> reference, IEnumerable<NumberSnapshot> current)
+    /// <param name="reference">The earlier snapshot.</param>
+    /// <param name="current">The later snapshot.</param>
+    /// <param name="source">Where the current snapshot comes from: every change carries it.</param>
+    public static ComparisonResult Compare(IEnumerable<NumberSnapshot> reference, IEnumerable<NumberSnapshot> current, ChangeSource source = ChangeSource.Snapshot)
     {
         var (old, oldOrder, oldDuplicates) = Index(reference, inReference: true);
         var (now, nowOrder, nowDuplicates) = Index(current, inReference: false);
@@ -72,11 +75,11 @@ internal static class PhoneNumberComparison
         var changes = new List<PhoneNumberChange>();
         foreach (var id in oldOrder.Where(id => !skipped.Contains(id)))
         {
-            if (now.TryGetValue(id, out var after)) Diff(old[id], after, changes);
-            else changes.Add(Change(old[id], null, null, null, null, PhoneNumberChangeType.Removed, ChangeSeverity.Error));
+            if (now.TryGetValue(id, out var after)) Diff(old[id], after, changes, source);
+            else changes.Add(Change(old[id], null, null, null, null, PhoneNumberChangeType.Removed, ChangeSeverity.Error, source));
         }
         foreach (var id in nowOrder.Where(id => !skipped.Contains(id) && !old.ContainsKey(id)))
-            changes.Add(Change(null, now[id], null, null, null, PhoneNumberChangeType.Added, ChangeSeverity.Information));
+            changes.Add(Change(null, now[id], null, null, null, PhoneNumberChangeType.Added, ChangeSeverity.Information, source));
         return new ComparisonResult(changes, duplicates);
     }
 
@@ -100,10 +103,10 @@ internal static class PhoneNumberComparison
         return (byId, order, duplicates);
     }
 
-    private static void Diff(NumberSnapshot before, NumberSnapshot after, List<PhoneNumberChange> changes)
+    private static void Diff(NumberSnapshot before, NumberSnapshot after, List<PhoneNumberChange> changes, ChangeSource source)
     {
         void Add(string property, string? o, string? n, PhoneNumberChangeType change, ChangeSeverity severity) =>
-            changes.Add(Change(before, after, property, o, n, change, severity));
+            changes.Add(Change(before, after, property, o, n, change, severity, source));
 
         if (Changed(before, after, nameof(PhoneNumber.Status), out var oldStatus, out var newStatus))
         {
@@ -185,7 +188,7 @@ internal static class PhoneNumberComparison
         || (bool.TryParse(a, out var x) && bool.TryParse(b, out var y) && x == y);
 
     private static PhoneNumberChange Change(NumberSnapshot? before, NumberSnapshot? after, string? property, string? o, string? n,
-        PhoneNumberChangeType change, ChangeSeverity severity)
+        PhoneNumberChangeType change, ChangeSeverity severity, ChangeSource source)
     {
         string? Latest(string p) => after?[p] ?? before?[p];
         return new PhoneNumberChange
@@ -198,6 +201,7 @@ internal static class PhoneNumberComparison
             NewValue = n,
             Change = change,
             Severity = severity,
+            Source = source,
         };
     }
 }

@@ -1,15 +1,11 @@
 using System;
 using System.Diagnostics;
-using System.Linq;
 using System.Management.Automation;
-using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using WhatsappPhone.Models.Webhooks;
 using WhatsappPhone.Webhooks;
-using WhatsappPhone.Webhooks.Http;
 
 namespace WhatsappPhone.Cmdlets;
 
@@ -87,8 +83,7 @@ public sealed class ReceiveWaWebhookCommand : WaWebhookCmdlet
             }
             if (item is IntakeReport report)
             {
-                if (report.Warning) WriteWarning(report.Text);
-                else WriteVerbose(report.Text);
+                IntakeHost.Say(this, report);
             }
             else
             {
@@ -97,58 +92,12 @@ public sealed class ReceiveWaWebhookCommand : WaWebhookCmdlet
         }
         // From here a notification is answered 503 and delivered again later; a spool keeps what it holds.
         _intake.Close();
-        Summarize();
+        IntakeHost.Summarize(this, _intake, _written, "event(s)");
     }
 
-    private WebhookIntake Open()
-    {
-        ListenPrefix prefix;
-        try
-        {
-            prefix = ListenPrefix.Parse(Prefix);
-            if (prefix.Https && Certificate == null)
-                throw new ArgumentException($"An https:// prefix needs -Certificate (with its private key); or listen on http:// behind the proxy or tunnel that ends TLS.");
-            if (!prefix.Https && Certificate != null)
-                throw new ArgumentException("-Certificate is for an https:// prefix; this one is http://.");
-            if (Certificate is { HasPrivateKey: false })
-                throw new ArgumentException("The -Certificate has no private key, so it cannot serve https.");
-        }
-        catch (ArgumentException ex)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, "WaWebhookInvalidPrefix", ErrorCategory.InvalidArgument, Prefix));
-            throw;
-        }
-
-        WebhookIntake intake;
-        try
-        {
-            intake = new WebhookIntake(prefix, AppSecret, VerifyToken, SpoolPath == null ? null : GetUnresolvedProviderPathFromPSPath(SpoolPath), Certificate);
-        }
-        catch (WaWebhookException ex)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId,
-                ex.ErrorId == WaWebhookException.SpoolLocked ? ErrorCategory.ResourceBusy : ErrorCategory.ResourceUnavailable, SpoolPath));
-            throw;
-        }
-        try
-        {
-            intake.Start();
-        }
-        catch (SocketException ex)
-        {
-            intake.Dispose();
-            ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"Cannot listen on {Prefix}: {ex.Message}. Choose another port, or stop what listens on it.", ex),
-                "WaWebhookListenerFailed", ErrorCategory.ResourceUnavailable, Prefix));
-        }
-        WriteVerbose($"Listening on {Prefix} (port {intake.Port}){(Count > 0 ? $" for {Count} events" : "")}{(TimeoutSec > 0 ? $", for at most {TimeoutSec} s" : "")}; Ctrl+C stops.");
-        if (intake.Spool is { } spool)
-        {
-            WriteVerbose($"Spool: {spool.Folder}. A notification is acknowledged once it is written there.");
-            if (!spool.OwnerOnlyApplied && !RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-                WriteWarning($"The spool folder {spool.Folder} could not be made readable by its owner only: check its permissions.");
-        }
-        return intake;
-    }
+    private WebhookIntake Open() =>
+        IntakeHost.Open(this, Prefix, AppSecret, VerifyToken, SpoolPath, Certificate,
+            $"{(Count > 0 ? $" for {Count} events" : "")}{(TimeoutSec > 0 ? $", for at most {TimeoutSec} s" : "")}");
 
     /// <summary>Writes a notification's events; says to the intake how many went through, however the pipeline ends.</summary>
     private void Write(IntakeNotification item)
@@ -190,16 +139,6 @@ public sealed class ReceiveWaWebhookCommand : WaWebhookCmdlet
             _written += done;
             _intake!.Complete(item, done);
         }
-    }
-
-    private void Summarize()
-    {
-        var refused = _intake!.Refused();
-        var total = refused.Values.Sum();
-        var byStatus = string.Join(", ", refused.OrderBy(r => r.Key).Select(r => $"{r.Value} with {r.Key}"));
-        WriteVerbose($"Acknowledged {_intake.Acknowledged} notification(s) and wrote {_written} event(s); answered {total} other request(s){(total > 0 ? $" ({byStatus})" : "")}.");
-        if (_intake.ReportsDropped > 0)
-            WriteWarning($"{_intake.ReportsDropped} refused request(s) were not reported one by one, the pipeline being behind; in all: {byStatus}.");
     }
 
     /// <inheritdoc/>

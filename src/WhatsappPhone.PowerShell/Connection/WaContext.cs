@@ -49,6 +49,9 @@ public sealed class WaContext
     /// <summary>The Meta app the token belongs to; needed to upload a business profile picture.</summary>
     public string? AppId { get; }
 
+    /// <summary>The clock Watch-WaPhoneNumber waits on between polls; null for the system's. Tests set it, so several polls pass without waiting.</summary>
+    internal Api.Pipeline.GraphClock? Clock { get; set; }
+
     /// <inheritdoc/>
     public override string ToString() =>
         $"WhatsappPhone connection (API {ApiVersion ?? "default"}, {BaseUri ?? "default URI"}, account {BusinessAccountId ?? "not set"})";

@@ -1,6 +1,6 @@
 namespace WhatsappPhone.Models;
 
-/// <summary>What changed about a number between two snapshots (Compare-WaPhoneNumber).</summary>
+/// <summary>What changed about a number between two snapshots (Compare-WaPhoneNumber) or two states (Watch-WaPhoneNumber).</summary>
 public enum PhoneNumberChangeType
 {
     /// <summary>The number is only in the current snapshot.</summary>
@@ -46,6 +46,17 @@ public enum ChangeSeverity
     Error,
 }
 
+/// <summary>Where a change was seen.</summary>
+public enum ChangeSource
+{
+    /// <summary>Between two snapshots the user kept (Compare-WaPhoneNumber).</summary>
+    Snapshot,
+    /// <summary>By a poll of Watch-WaPhoneNumber: the account's listing against the last known state.</summary>
+    Poll,
+    /// <summary>By Watch-WaPhoneNumber, from a webhook about the number (the number read again at once).</summary>
+    Webhook,
+}
+
 /// <summary>
 /// One change of one number between two snapshots. Values are text as Export-Csv writes them
 /// ("True", "250"), so a change reads the same whether the snapshots were objects, Clixml or CSV.
@@ -68,6 +79,8 @@ public sealed class PhoneNumberChange
     public PhoneNumberChangeType Change { get; set; }
     /// <summary>How much the change matters.</summary>
     public ChangeSeverity Severity { get; set; }
+    /// <summary>Where it was seen: Snapshot (Compare-WaPhoneNumber), Poll or Webhook (Watch-WaPhoneNumber).</summary>
+    public ChangeSource Source { get; set; }
 
     /// <inheritdoc/>
     public override string ToString() =>

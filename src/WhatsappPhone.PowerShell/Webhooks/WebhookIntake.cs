@@ -117,6 +117,7 @@ internal sealed class WebhookIntake : IHttpEndpoint, IDisposable
     private readonly Queue<IntakeReport> _reports = new Queue<IntakeReport>();
     private readonly Dictionary<int, int> _refused = new Dictionary<int, int>();
     private bool _closed;
+    private TaskCompletionSource<bool>? _ready;
     private long _waitingBytes;
     private int _acknowledged;
     private int _reportsDropped;
@@ -191,7 +192,7 @@ internal sealed class WebhookIntake : IHttpEndpoint, IDisposable
     {
         var deadline = timeoutMs < 0 ? long.MaxValue : NowMs() + timeoutMs;
         PendingNotification? taken = null;
-        using (cancellationToken.Register(() => { lock (_gate) Monitor.PulseAll(_gate); }))
+        using (cancellationToken.Register(() => { lock (_gate) Signal(); }))
         {
             lock (_gate)
             {
@@ -209,6 +210,47 @@ internal sealed class WebhookIntake : IHttpEndpoint, IDisposable
         }
         return Read(taken);
     }
+
+    /// <summary>
+    /// A task that completes once <see cref="Take"/> has something to give without waiting (at once if
+    /// it has now): for a caller that waits on other things too (Watch-WaPhoneNumber's next poll).
+    /// </summary>
+    public Task ItemReady()
+    {
+        lock (_gate)
+        {
+            if (_reports.Count > 0 || (_notifications.Count > 0 && Volatile.Read(ref _notifications.Peek().State) != PendingNotification.Writing))
+                return Task.CompletedTask;
+            _ready ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _ready.Task;
+        }
+    }
+
+    /// <summary>Wakes whoever waits for an item (Take, ItemReady); under the gate.</summary>
+    private void Signal()
+    {
+        Monitor.PulseAll(_gate);
+        _ready?.TrySetResult(true);
+        _ready = null;
+    }
+
+    /// <summary>The end-of-run line: what was acknowledged, written and refused (verbose).</summary>
+    public string Summary(int written, string what)
+    {
+        var refused = Refused();
+        var total = refused.Values.Sum();
+        return $"Acknowledged {Acknowledged} notification(s) and wrote {written} {what}; answered {total} other request(s){(total > 0 ? $" ({ByStatus(refused)})" : "")}.";
+    }
+
+    /// <summary>A warning when refusals were too many to report one by one; null otherwise.</summary>
+    public string? DroppedReports()
+    {
+        var dropped = ReportsDropped;
+        return dropped == 0 ? null : $"{dropped} refused request(s) were not reported one by one, the pipeline being behind; in all: {ByStatus(Refused())}.";
+    }
+
+    private static string ByStatus(IReadOnlyDictionary<int, int> refused) =>
+        string.Join(", ", refused.OrderBy(r => r.Key).Select(r => $"{r.Value} with {r.Key}"));
 
     /// <summary>The first notification ready, in arrival order; waits (null) while the first one's file is still being written.</summary>
     private PendingNotification? TakeReady()
@@ -308,7 +350,7 @@ internal sealed class WebhookIntake : IHttpEndpoint, IDisposable
                     Count(503);
                 }
             _notifications.Clear();
-            Monitor.PulseAll(_gate);
+            Signal();
         }
     }
 
@@ -370,7 +412,7 @@ internal sealed class WebhookIntake : IHttpEndpoint, IDisposable
             if (_closed) return Refuse(503, null)!;
             _notifications.Enqueue(pending);
             _waitingBytes += body.Length;
-            Monitor.PulseAll(_gate);
+            Signal();
         }
         try
         {
@@ -409,7 +451,7 @@ internal sealed class WebhookIntake : IHttpEndpoint, IDisposable
             lock (_gate)
             {
                 Volatile.Write(ref pending.State, PendingNotification.Dropped);
-                Monitor.PulseAll(_gate);
+                Signal();
                 Report($"Answered a POST from {remote} with 503: it could not be written to the spool ({ex.Message}); Meta delivers it again later.", true, 503);
             }
             return new HttpAnswer(503);
@@ -417,7 +459,7 @@ internal sealed class WebhookIntake : IHttpEndpoint, IDisposable
         lock (_gate)
         {
             Volatile.Write(ref pending.State, PendingNotification.Waiting);
-            Monitor.PulseAll(_gate);
+            Signal();
         }
         Interlocked.Increment(ref _acknowledged);
         return new HttpAnswer(200);
@@ -465,7 +507,7 @@ internal sealed class WebhookIntake : IHttpEndpoint, IDisposable
             return;
         }
         _reports.Enqueue(new IntakeReport(text, warning));
-        Monitor.PulseAll(_gate);
+        Signal();
     }
 
     /// <summary>Milliseconds from an arbitrary start, never wrapping (netstandard2.0 has no Environment.TickCount64).</summary>

@@ -205,6 +205,18 @@ public class PhoneNumberComparisonTests
     }
 
     [Fact]
+    public void Changes_between_snapshots_say_so_and_a_comparison_for_a_watch_carries_its_source()
+    {
+        var reference = new[] { Row("1", ("Status", "CONNECTED")), Row("2") };
+        var current = new[] { Row("1", ("Status", "BANNED")), Row("3") };
+
+        Assert.All(PhoneNumberComparison.Compare(reference, current).Changes, c => Assert.Equal(ChangeSource.Snapshot, c.Source));
+        var polled = PhoneNumberComparison.Compare(reference, current, ChangeSource.Poll).Changes;
+        Assert.Equal(3, polled.Count);
+        Assert.All(polled, c => Assert.Equal(ChangeSource.Poll, c.Source));
+    }
+
+    [Fact]
     public void One_number_with_several_changes_reports_them_in_a_fixed_order()
     {
         var changes = Changes(
