@@ -237,9 +237,9 @@ public abstract class WaApiCmdlet : PSCmdlet, IDisposable
     /// The pages of a listing, fetched one at a time on the pipeline thread as the caller asks
     /// for them: a caller that stops asking sends no further request.
     /// </summary>
-    private protected IEnumerable<Page<T>> Pages<T>(Uri first, Func<Uri, CancellationToken, Task<Page<T>>> fetch, string what)
+    private protected IEnumerable<Page<T>> Pages<T>(Uri first, Func<Uri, CancellationToken, Task<Page<T>>> fetch, Func<T, string?> identity, string what)
     {
-        var pages = new PageIterator<T>(first, fetch);
+        var pages = new PageIterator<T>(first, fetch, identity);
         while (true)
         {
             WriteVerbose($"Reading page {pages.PagesRead + 1} of {what}.");

@@ -236,7 +236,7 @@ public class UsageThrottleTests
         var wall = System.Diagnostics.Stopwatch.StartNew();
         var numbers = new List<PhoneNumber>();
         var pages = new PageIterator<PhoneNumber>(client.PhoneNumbersUri(Waba, new[] { "id", "status" }, 100),
-            (uri, ct) => client.GetPhoneNumberPageAsync(uri, Waba, null, ct));
+            (uri, ct) => client.GetPhoneNumberPageAsync(uri, Waba, null, ct), n => n.Id);
         while (await pages.NextAsync(CancellationToken.None) is { } page) numbers.AddRange(page.Items);
         var total = wall.Elapsed + clock.TotalWaited;
         _output.WriteLine($"1,000 numbers through six faults: {requests} requests, {clock.TotalWaited.TotalSeconds:0.0} s waited ({string.Join(", ", clock.Waits.Select(w => w.TotalSeconds.ToString("0.00")))}), {total.TotalSeconds:0.0} s in all.");
