@@ -243,7 +243,8 @@ public class UsageThrottleTests
 
         Assert.Equal(Enumerable.Range(1000001, 1000).Select(i => i.ToString()), numbers.Select(n => n.Id));
         Assert.Equal(16, requests);
-        Assert.True(total < TimeSpan.FromSeconds(15), $"The listing took {total.TotalSeconds:0.0} s.");
+        // What the module chose to wait, on the test clock: the real time of 16 answers is the machine's, not the module's.
+        Assert.True(clock.TotalWaited < TimeSpan.FromSeconds(10), $"The listing waited {clock.TotalWaited.TotalSeconds:0.0} s.");
         // One pause for the 80008's reading (its retry), none for the pages after it.
         Assert.Single(clock.Waits, w => w == TimeSpan.FromSeconds(4.95));
     }
