@@ -7,7 +7,7 @@
       Test      Package, then run xUnit and Pester; ends with one line "N passed, N failed"
       Demo      Build, start the local Graph API emulator and walk through the module against it
       Emulator  Build and start the emulator in the foreground (Ctrl+C stops it)
-      Package   Build, then publish the module into the local PSResource repository out/repo/ (WhatsappPhone.<version>.nupkg)
+      Package   Build, then make the package out/repo/WhatsappPhone.<version>.nupkg (Compress-PSResource: no repository is registered)
       Bench     Build, then compare the module with what people would write instead (bench/Invoke-Benchmark.ps1);
                 prints medians and ratios against the targets, writes out/bench/results.json
 .EXAMPLE
@@ -97,21 +97,13 @@ function Get-ReleaseNotes([string] $version) {
     $section.Groups[1].Value.Trim()
 }
 
-# Publishes the built module into out/repo/, a folder registered as a PSResource repository only
-# for the duration of the publish, under a name no one else uses.
+# Makes the package in out/repo/ (WhatsappPhone.<version>.nupkg) with no repository registered:
+# nothing in the user's PSResourceGet store changes (tools/New-Package.ps1).
 function Invoke-Package {
     $moduleDir = Invoke-Build
     $repo = Join-Path $out 'repo'
     if (Test-Path $repo) { Remove-Item $repo -Recurse -Force }
-    $null = New-Item -ItemType Directory $repo
-    $name = "WhatsappPhoneBuild-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
-    Register-PSResourceRepository -Name $name -Uri $repo -Trusted
-    try {
-        Publish-PSResource -Path $moduleDir -Repository $name -SkipDependenciesCheck
-    }
-    finally {
-        Unregister-PSResourceRepository -Name $name
-    }
+    & (Join-Path $root 'tools/New-Package.ps1') -ModuleDir $moduleDir -Destination $repo
     Write-Host "Packaged: $(Get-ChildItem $repo -Filter *.nupkg)"
     $moduleDir
 }

@@ -1,6 +1,7 @@
 # The module as it is packaged and installed: the manifest a gallery reads, the .nupkg from
 # build.ps1 Package saved from a local PSResource repository and imported by name in a new
-# process, and the dependencies/ folder that Windows PowerShell loads from.
+# process, and the dependencies/ folder that Windows PowerShell loads from. The repository lives
+# in a child pwsh with a home of its own: nothing here touches the user's PSResourceGet store.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:manifestPath = $env:WHATSAPP_TEST_MODULE
@@ -10,6 +11,26 @@ BeforeAll {
     $script:version = $data.ModuleVersion
     $script:pwsh = Join-Path $PSHOME 'pwsh.dll'
     $script:cmdlets = Get-ExpectedCmdlet
+
+    # The user's PSResourceGet store (where Register-PSResourceRepository writes), as it is now.
+    function script:Get-StoreSnapshot {
+        $store = Join-Path ([Environment]::GetFolderPath('LocalApplicationData', 'DoNotVerify')) 'PSResourceGet/PSResourceRepository.xml'
+        if (Test-Path $store) { (Get-FileHash $store -Algorithm SHA256).Hash } else { 'absent' }
+    }
+    $script:storeBefore = Get-StoreSnapshot
+
+    # Environment variables for a child pwsh with a home of its own, so PSResourceGet keeps its store
+    # there (Linux and macOS read LocalApplicationData from XDG_DATA_HOME or HOME). On Windows the
+    # store is the known folder LocalApplicationData, which no variable moves: there such a test needs
+    # a user of its own.
+    function script:Get-OwnHome([string] $name) {
+        $dir = New-Item -ItemType Directory -Force (Join-Path $TestDrive $name)
+        # The folders must exist: .NET names a special folder that does not exist as "", and PSResourceGet
+        # would then keep its store in the current directory.
+        $data = New-Item -ItemType Directory -Force (Join-Path $dir.FullName '.local/share')
+        $cache = New-Item -ItemType Directory -Force (Join-Path $dir.FullName '.cache')
+        @{ HOME = $dir.FullName; XDG_DATA_HOME = $data.FullName; XDG_CACHE_HOME = $cache.FullName }
+    }
 
     # Runs a script in a new PowerShell (no profile) with the given environment variables, and returns its JSON output as an object.
     function script:Invoke-NewPwsh([string] $script, [hashtable] $environment = @{}) {
@@ -76,39 +97,48 @@ Describe 'The manifest' {
     }
 }
 
-Describe 'The package that build.ps1 Package publishes' {
+Describe 'The package that build.ps1 Package makes' {
     BeforeAll {
         $script:packageDir = $env:WHATSAPP_TEST_PACKAGE
-        $publishName = "WhatsappPhoneTestPublish-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
         if (-not $packageDir) {
-            # A run of this file alone: publish the built module the way build.ps1 Package does.
-            $packageDir = New-Item -ItemType Directory (Join-Path $TestDrive 'repo')
-            Register-PSResourceRepository -Name $publishName -Uri $packageDir -Trusted
-            try { Publish-PSResource -Path $moduleDir -Repository $publishName -SkipDependenciesCheck }
-            finally { Unregister-PSResourceRepository -Name $publishName }
+            # A run of this file alone: package the built module the way build.ps1 Package does.
+            $packageDir = Join-Path $TestDrive 'repo'
+            & (Join-Path $PSScriptRoot '../../tools/New-Package.ps1') -ModuleDir $moduleDir -Destination $packageDir
         }
-        $script:repoName = "WhatsappPhoneTest-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
-        Register-PSResourceRepository -Name $repoName -Uri $packageDir -Trusted
+        # A user installs it from a repository: registered, found and saved in a pwsh with a home of its own.
         $script:installRoot = New-Item -ItemType Directory (Join-Path $TestDrive 'modules')
-        Save-PSResource -Name WhatsappPhone -Repository $repoName -Path $installRoot -TrustRepository -SkipDependencyCheck -Quiet
+        $script:found = Invoke-NewPwsh @"
+`$ErrorActionPreference = 'Stop'
+Register-PSResourceRepository -Name WhatsappPhoneTest -Uri '$packageDir' -Trusted
+`$found = Find-PSResource -Name WhatsappPhone -Repository WhatsappPhoneTest
+Save-PSResource -Name WhatsappPhone -Repository WhatsappPhoneTest -Path '$installRoot' -TrustRepository -SkipDependencyCheck -Quiet
+@{ Version = `$found.Version.ToString(); ProjectUri = "`$(`$found.ProjectUri)"; Repositories = @(Get-PSResourceRepository).Name } | ConvertTo-Json -Compress
+"@ (Get-OwnHome 'installer')
         $script:installed = Join-Path $installRoot "WhatsappPhone/$version"
         $script:emu = Start-TestEmulator
     }
 
     AfterAll {
-        if ($repoName) { Unregister-PSResourceRepository -Name $repoName -ErrorAction SilentlyContinue }
         if ($emu) { Stop-WaEmulator $emu }
     }
 
-    It 'is WhatsappPhone.<version>.nupkg, found in the repository at the manifest version' {
+    It 'is WhatsappPhone.<version>.nupkg, found in a repository at the manifest version' {
         Join-Path $packageDir "WhatsappPhone.$version.nupkg" | Should -Exist
-        $found = Find-PSResource -Name WhatsappPhone -Repository $repoName
-        $found.Version.ToString() | Should -Be $version
+        $found.Version | Should -Be $version
         $found.ProjectUri | Should -Be $data.PrivateData.PSData.ProjectUri
+        $found.Repositories | Should -Contain 'WhatsappPhoneTest'
+        # Registered in the installer's own store, not the user's.
+        Join-Path $TestDrive 'installer/.local/share/PSResourceGet/PSResourceRepository.xml' | Should -Exist
     }
 
-    It 'leaves no repository registered but its own while the tests run' {
-        @(Get-PSResourceRepository | Where-Object Name -like 'WhatsappPhone*').Name | Should -Be @($repoName)
+    It 'is made without a repository: packaging in a home of its own leaves no PSResourceGet store there' {
+        $own = Get-OwnHome 'packager'
+        $destination = Join-Path $TestDrive 'packaged'
+        $r = Invoke-NewPwsh "& '$(Join-Path $PSScriptRoot '../../tools/New-Package.ps1')' -ModuleDir '$moduleDir' -Destination '$destination'; @{ Store = Test-Path (Join-Path ([Environment]::GetFolderPath('LocalApplicationData', 'DoNotVerify')) 'PSResourceGet/PSResourceRepository.xml') } | ConvertTo-Json -Compress" $own
+        Join-Path $destination "WhatsappPhone.$version.nupkg" | Should -Exist
+        $r.Store | Should -BeFalse
+        Test-Path (Join-Path $own.XDG_DATA_HOME 'PSResourceGet') | Should -BeFalse
+        Test-Path (Join-Path $TestDrive 'PSResourceGet') | Should -BeFalse
     }
 
     It 'installs exactly the files the build produced: module, manifest, format file, LICENSE and dependencies' {
@@ -212,5 +242,13 @@ Get-WaPhoneNumber -PhoneNumberId 1 -ErrorAction SilentlyContinue
         $r.Copies | Should -Be 1
         $r.Location | Should -Be (Join-Path $depsDir 'Microsoft.Extensions.Http.dll')
         $r.Context | Should -Be 'WhatsappPhone'
+    }
+}
+
+Describe 'The user''s own PowerShell set-up' {
+    It 'is left as it was: the PSResourceGet store byte for byte, and no WhatsappPhone repository in it' {
+        Get-StoreSnapshot | Should -Be $storeBefore
+        $store = Join-Path ([Environment]::GetFolderPath('LocalApplicationData', 'DoNotVerify')) 'PSResourceGet/PSResourceRepository.xml'
+        if (Test-Path $store) { Get-Content -Raw $store | Should -Not -Match 'WhatsappPhone' }
     }
 }

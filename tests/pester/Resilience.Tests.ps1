@@ -94,7 +94,8 @@ Describe 'Timeouts and stopping' {
             Start-Sleep -Milliseconds 500   # the third page is now waiting on the server
             $clock = [Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()
-            $clock.Elapsed.TotalSeconds | Should -BeLessThan 10
+            # The page hangs for a minute: well under that means the stop did not wait for it (headroom for a busy machine).
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 30
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
             $output.Count | Should -Be 200
             # The abandoned request is logged once the server notices; nothing was sent after it.

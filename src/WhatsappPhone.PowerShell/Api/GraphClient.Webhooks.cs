@@ -24,7 +24,7 @@ internal sealed partial class GraphClient
         GraphInput.RequireId(businessAccountId, IdKind.BusinessAccount, nameof(businessAccountId));
         var all = new List<WebhookSubscription>();
         var pages = new PageIterator<WebhookSubscription>(ApiUri($"{businessAccountId}/subscribed_apps", null),
-            (uri, ct) => GetPageAsync(uri, businessAccountId, IdKind.BusinessAccount, e => WebhookJson.ReadSubscription(e, businessAccountId), ct));
+            (uri, ct) => GetPageAsync(uri, businessAccountId, IdKind.BusinessAccount, e => WebhookJson.ReadSubscription(e, businessAccountId), ct), s => s.AppId);
         while (pages.PagesRead < MaxSubscriptionPages && await pages.NextAsync(cancellationToken).ConfigureAwait(false) is { } page)
             all.AddRange(page.Items);
         return all;

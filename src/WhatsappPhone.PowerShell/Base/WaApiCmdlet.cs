@@ -99,11 +99,11 @@ public abstract class WaApiCmdlet : PSCmdlet, IDisposable
         if (Force && !Requested("WhatIf") && !Requested("Confirm"))
         {
             WriteVerbose($"Performing the operation \"{action}\" on target \"{target}\" (-Force: not asking for confirmation).");
-            return true;
+            return Agreed(true);
         }
         try
         {
-            return ShouldProcess(target, action);
+            return Agreed(ShouldProcess(target, action));
         }
         catch (Exception ex) when (ex is PSInvalidOperationException || ex is HostException)
         {
@@ -113,6 +113,13 @@ public abstract class WaApiCmdlet : PSCmdlet, IDisposable
                 "WaConfirmationNotPossible", ErrorCategory.InvalidOperation, targetObject));
             return false;
         }
+    }
+
+    /// <summary>Once a change is agreed to, nothing written from then on may prompt (<see cref="NeverInquire"/>).</summary>
+    private bool Agreed(bool agreed)
+    {
+        if (agreed) NeverInquire(StreamsAfterAChange);
+        return agreed;
     }
 
     /// <summary>-WhatIf or -Confirm given, or (for WhatIf) set by preference: -Force must not override either.</summary>
@@ -230,9 +237,9 @@ public abstract class WaApiCmdlet : PSCmdlet, IDisposable
     /// The pages of a listing, fetched one at a time on the pipeline thread as the caller asks
     /// for them: a caller that stops asking sends no further request.
     /// </summary>
-    private protected IEnumerable<Page<T>> Pages<T>(Uri first, Func<Uri, CancellationToken, Task<Page<T>>> fetch, string what)
+    private protected IEnumerable<Page<T>> Pages<T>(Uri first, Func<Uri, CancellationToken, Task<Page<T>>> fetch, Func<T, string?> identity, string what)
     {
-        var pages = new PageIterator<T>(first, fetch);
+        var pages = new PageIterator<T>(first, fetch, identity);
         while (true)
         {
             WriteVerbose($"Reading page {pages.PagesRead + 1} of {what}.");
@@ -304,30 +311,76 @@ public abstract class WaApiCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>
-    /// The trace is written after its request was sent, so it must never prompt: a prompt there turns a
-    /// done register into a failure (and a non-interactive host throws). Inquire, which Windows
-    /// PowerShell and PowerShell before 7.4 make of -Debug on a compiled cmdlet (or a user's
-    /// $DebugPreference), is taken as Continue, as PowerShell 7.4 does for -Debug. Should the runtime
-    /// not allow that, the trace is left out rather than prompt.
+    /// The trace is written after its request was sent, so it must never prompt: debug output's
+    /// Inquire is taken as Continue (<see cref="NeverInquire"/>). Should the runtime not allow that,
+    /// the trace is left out rather than prompt.
     /// </summary>
     private bool DebugNeverInquires()
     {
         if (_debugWritable is bool known) return known;
-        var runtime = CommandRuntime;
-        var preference = runtime?.GetType().GetProperty("DebugPreference", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
-        try
-        {
-            if (preference?.GetValue(runtime) is not ActionPreference.Inquire) return (bool)(_debugWritable = preference != null || !InquireByVariable());
-            preference.SetValue(runtime, ActionPreference.Continue);
-            return (bool)(_debugWritable = true);
-        }
-        catch (Exception ex) when (ex is TargetInvocationException || ex is ArgumentException || ex is MethodAccessException)
-        {
-            return (bool)(_debugWritable = false);
-        }
+        return (bool)(_debugWritable = NeverInquire(DebugStream) || !InquireByVariable());
     }
 
     private bool? _debugWritable;
+
+    private const string DebugStream = "Debug";
+
+    /// <summary>The streams written after a change was sent: none of them may prompt then.</summary>
+    private static readonly string[] StreamsAfterAChange = { "Verbose", DebugStream, "Warning", "Information", "Progress" };
+
+    /// <summary>
+    /// Takes Inquire as Continue for the rest of the command on these streams (the runtime's
+    /// <c>VerbosePreference</c> and so on, set by reflection: the compiled-cmdlet API has no setter).
+    /// A prompt on a line written after a change was sent turns a done change into a failure, and a host
+    /// that cannot ask (pwsh -NonInteractive, a runbook) throws. Returns false when a stream that asks
+    /// could not be changed.
+    /// </summary>
+    private bool NeverInquire(params string[] streams)
+    {
+        var runtime = CommandRuntime;
+        var all = true;
+        foreach (var stream in streams)
+        {
+            var preference = Member(runtime, stream + "Preference");
+            try
+            {
+                if (preference?.GetValue(runtime) is not ActionPreference.Inquire)
+                {
+                    if (preference == null && stream == DebugStream) all = false;
+                    continue;
+                }
+                if (preference.CanWrite)
+                {
+                    preference.SetValue(runtime, ActionPreference.Continue);
+                }
+                else
+                {
+                    // The verbose preference has no setter; the -Verbose flag, once set, comes first in its getter.
+                    Member(runtime, stream)!.SetValue(runtime, true);
+                    Member(runtime, "Is" + stream + "FlagSet")!.SetValue(runtime, true);
+                }
+                all &= preference.GetValue(runtime) is not ActionPreference.Inquire;
+            }
+            catch (Exception ex) when (ex is TargetInvocationException || ex is ArgumentException || ex is MethodAccessException || ex is NullReferenceException)
+            {
+                all = false;
+            }
+        }
+        return all;
+    }
+
+    private static PropertyInfo? Member(object? runtime, string name) =>
+        runtime?.GetType().GetProperty(name, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+
+    /// <inheritdoc/>
+    protected override void BeginProcessing()
+    {
+        // -Debug asks to see the debug stream, not to be asked about every line: PowerShell 7.4 and
+        // later take it so for debug output, but 7.6 still sets the verbose preference to Inquire
+        // (and Windows PowerShell the debug one), which fails a runbook on its first such line.
+        if (MyInvocation.BoundParameters.TryGetValue("Debug", out var debug) && debug is SwitchParameter { IsPresent: true })
+            NeverInquire(StreamsAfterAChange);
+    }
 
     private bool InquireByVariable() =>
         (MyInvocation.BoundParameters.TryGetValue("Debug", out var debug) && debug is SwitchParameter { IsPresent: true })

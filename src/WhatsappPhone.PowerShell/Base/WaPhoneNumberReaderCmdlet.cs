@@ -52,7 +52,7 @@ public abstract class WaPhoneNumberReaderCmdlet : WaApiCmdlet
         FanOut.Add(new NumberSource(account, isAccount: true), async (push, ct) =>
         {
             var pages = new PageIterator<PhoneNumber>(client.PhoneNumbersUri(account, fields, pageSize, includeTotalCount),
-                (uri, token) => client.GetPhoneNumberPageAsync(uri, account, extraFields, token), enough);
+                (uri, token) => client.GetPhoneNumberPageAsync(uri, account, extraFields, token), n => n.Id, enough);
             while (true)
             {
                 log.Verbose($"Reading page {pages.PagesRead + 1} of the numbers of WhatsApp Business Account {account}.");

@@ -51,7 +51,7 @@ public sealed class GetWaBusinessAccountCommand : WaApiCmdlet
                 var listed = TryRun(business, () =>
                 {
                     foreach (var page in Pages(Client.BusinessAccountsUri(business, ownership, GraphClient.MaxPageSize),
-                                 (uri, ct) => Client.GetBusinessAccountPageAsync(uri, business, ownership, ct),
+                                 (uri, ct) => Client.GetBusinessAccountPageAsync(uri, business, ownership, ct), a => a.Id,
                                  $"the {ownership.ToString().ToLowerInvariant()} accounts of business {business}"))
                     {
                         foreach (var account in page.Items)

@@ -61,7 +61,7 @@ internal sealed class PhoneNumberIdResolver
     {
         var byDigits = new Dictionary<string, string>(StringComparer.Ordinal);
         var pages = new PageIterator<PhoneNumber>(client.PhoneNumbersUri(account, Fields, GraphClient.MaxPageSize),
-            (uri, ct) => client.GetPhoneNumberPageAsync(uri, account, null, ct), MaxNumbers);
+            (uri, ct) => client.GetPhoneNumberPageAsync(uri, account, null, ct), n => n.Id, MaxNumbers);
         while (await pages.NextAsync(cancellationToken).ConfigureAwait(false) is { } page)
         {
             foreach (var n in page.Items)

@@ -31,6 +31,44 @@ public sealed class DebugStreamTests : RunspaceTest
         Assert.Contains(r.Debug, line => line.StartsWith("POST "));
     }
 
+    /// <summary>Every cmdlet that sends a change, with what Graph answers it.</summary>
+    public static TheoryData<string> Changes => new TheoryData<string>
+    {
+        "Register-WaPhoneNumber -PhoneNumberId 107878721936019 -Pin '123456' -Confirm:$false",
+        "Unregister-WaPhoneNumber -PhoneNumberId 107878721936019 -Force",
+        "Set-WaPhoneNumberPin -PhoneNumberId 107878721936019 -Pin '123456' -Confirm:$false",
+        "Request-WaPhoneNumberCode -PhoneNumberId 107878721936019 -Method SMS -Confirm:$false",
+        "Confirm-WaPhoneNumberCode -PhoneNumberId 107878721936019 -Code '123456' -Confirm:$false",
+        "New-WaPhoneNumber -BusinessAccountId 114503234599312 -CountryCode '+1' -PhoneNumber '555 019-9001' -VerifiedName 'Jaspers Deli' -Confirm:$false",
+        "Set-WaPhoneNumberDisplayName -PhoneNumberId 107878721936019 -DisplayName 'Jaspers Fine Market' -Confirm:$false",
+        "Set-WaPhoneNumberSetting -PhoneNumberId 107878721936019 -IdentityKeyCheck $true -Confirm:$false",
+        "Set-WaBusinessProfile -PhoneNumberId 107878721936019 -About 'Fresh food' -Confirm:$false",
+        "Register-WaWebhookSubscription -BusinessAccountId 114503234599312 -Confirm:$false",
+        "Unregister-WaWebhookSubscription -BusinessAccountId 114503234599312 -Force",
+        "Set-WaPhoneNumberWebhook -PhoneNumberId 107878721936019 -CallbackUri https://hooks.example.com/wa -VerifyToken 'v3rify' -Confirm:$false",
+        "Remove-WaPhoneNumberWebhook -PhoneNumberId 107878721936019 -Confirm:$false",
+    };
+
+    /// <summary>
+    /// PowerShell 7.6 no longer makes -Debug inquire on debug output, but still sets the command's
+    /// verbose preference to Inquire: a verbose line written after the change was sent ("Done: ...")
+    /// then prompted, and in a runbook threw, turning a done change into a failure.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Changes))]
+    public void Debug_itself_in_a_host_that_cannot_prompt_never_turns_a_done_change_into_a_failure(string command)
+    {
+        using var graph = new RecordingGraph(request => (200, request.HttpMethod == "POST" && request.RawUrl!.Contains("/phone_numbers")
+            ? "{\"id\":\"1906385232743451\"}"
+            : "{\"success\":true}"));
+
+        var r = Run($"Connect-WaAccount -AccessToken t -BaseUri {graph.Uri} -MaxRetries 0; {command} -Debug");
+
+        Assert.True(r.Errors.Length == 0, r.ErrorIds + " " + string.Join(" ", r.Errors.Select(e => e.Exception.Message)));
+        Assert.Equal(0, Host.Prompts);
+        Assert.Equal(1, graph.Requests.Count(q => q.Method != "GET"));
+    }
+
     [Fact]
     public void A_listing_with_debug_writes_a_line_per_page_and_never_prompts()
     {

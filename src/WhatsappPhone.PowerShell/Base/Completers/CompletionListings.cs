@@ -101,7 +101,7 @@ internal static class CompletionListings
     {
         var numbers = new List<PhoneNumber>();
         var pages = new PageIterator<PhoneNumber>(client.PhoneNumbersUri(account, Fields, GraphClient.MaxPageSize),
-            (uri, ct) => client.GetPhoneNumberPageAsync(uri, account, null, ct), MaxNumbers);
+            (uri, ct) => client.GetPhoneNumberPageAsync(uri, account, null, ct), n => n.Id, MaxNumbers);
         while (await pages.NextAsync(cancellationToken).ConfigureAwait(false) is { } page) numbers.AddRange(page.Items);
         return numbers;
     }

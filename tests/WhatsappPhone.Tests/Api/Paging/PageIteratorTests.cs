@@ -29,7 +29,7 @@ public class PageIteratorTests
     private static async Task<List<string>> ListAll(GraphClient client, List<string> ids, ulong enough = ulong.MaxValue)
     {
         var pages = new PageIterator<PhoneNumber>(client.PhoneNumbersUri(Waba, PhoneNumberJson.FieldsFor(25), 100),
-            (uri, ct) => client.GetPhoneNumberPageAsync(uri, Waba, null, ct), enough);
+            (uri, ct) => client.GetPhoneNumberPageAsync(uri, Waba, null, ct), n => n.Id, enough);
         while (await pages.NextAsync(CancellationToken.None) is { } page)
         {
             ids.AddRange(page.Items.Select(n => n.Id));
@@ -137,6 +137,22 @@ public class PageIteratorTests
     }
 
     [Fact]
+    public async Task Next_links_that_alternate_with_the_same_number_on_each_page_write_it_once_and_the_message_is_true()
+    {
+        // Page 1 -> B -> A -> B ...: each new link is followed once, and each page holds the same number.
+        var mock = new MockHttpMessageHandler();
+        mock.When(B).With(r => !r.RequestUri!.Query.Contains("after")).Respond("application/json", PageJson(new[] { 7 }, B + "?limit=100&after=cB"));
+        mock.When(B).WithQueryString("after", "cB").Respond("application/json", PageJson(new[] { 7 }, B + "?limit=100&after=cA"));
+        mock.When(B).WithQueryString("after", "cA").Respond("application/json", PageJson(new[] { 7 }, B + "?limit=100&after=cB"));
+        var ids = new List<string>();
+        var ex = await Assert.ThrowsAsync<GraphApiException>(() => ListAll(Client(mock), ids));
+
+        Assert.Equal("WaApi.PagingLoop", ex.ErrorId);
+        Assert.Equal(new[] { "7" }, ids);
+        Assert.Contains("after 1 items, none written twice (2 repeated on later pages were left out)", ex.Message);
+    }
+
+    [Fact]
     public async Task A_cursor_already_followed_is_noticed_even_when_the_rest_of_the_link_changes()
     {
         var n = 0;
@@ -186,6 +202,24 @@ public class PageIteratorTests
         Assert.Equal(output.Count, output.Select(o => o.Properties["Id"]?.Value ?? o.Properties["PhoneNumberId"]?.Value).Distinct().Count());
         Assert.StartsWith("WaApi.PagingLoop", Assert.Single(errors).FullyQualifiedErrorId);
         Assert.True(server.Requests < 50, $"{server.Requests} requests");
+    }
+
+    [Fact]
+    public void Get_WaPhoneNumber_writes_each_number_once_when_pages_alternate_with_the_same_numbers()
+    {
+        LoopbackServer? server = null;
+        using var s = server = new LoopbackServer((method, path) =>
+        {
+            var next = path.Contains("after=b") ? "a" : "b";
+            var items = Enumerable.Range(1, 2).Select(i => $"{{\"id\":\"7000{i}\",\"status\":\"CONNECTED\"}}");
+            return Reply.Json($"{{\"data\":[{string.Join(",", items)}],\"paging\":{{\"next\":\"{server!.BaseUri}{path.Split('?')[0]}?limit=100&after={next}\"}}}}");
+        });
+        var (output, errors) = RunInRunspace($"Connect-WaAccount -AccessToken t -BaseUri {server.BaseUri} -MaxRetries 0; Get-WaPhoneNumber -BusinessAccountId 114503234599312", server);
+
+        Assert.Equal(new[] { "70001", "70002" }, output.Select(o => (string)o.Properties["Id"].Value));
+        var error = Assert.Single(errors);
+        Assert.StartsWith("WaApi.PagingLoop", error.FullyQualifiedErrorId);
+        Assert.Contains("none written twice (4 repeated on later pages were left out)", error.Exception.Message);
     }
 
     [Fact]

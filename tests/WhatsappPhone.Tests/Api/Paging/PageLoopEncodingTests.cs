@@ -35,7 +35,7 @@ public class PageLoopEncodingTests
             .Respond("application/json", "{\"data\":[{\"id\":\"1\"},{\"id\":\"2\"}],\"paging\":{\"next\":\"" + (loopTo == "self" ? escaped : second) + "\"}}");
         mock.When(first.GetLeftPart(UriPartial.Path)).WithQueryString("after", "c1")
             .Respond("application/json", "{\"data\":[{\"id\":\"3\"},{\"id\":\"4\"}],\"paging\":{\"next\":\"" + escaped + "\"}}");
-        var pages = new PageIterator<PhoneNumber>(first, (uri, ct) => client.GetPhoneNumberPageAsync(uri, Waba, null, ct));
+        var pages = new PageIterator<PhoneNumber>(first, (uri, ct) => client.GetPhoneNumberPageAsync(uri, Waba, null, ct), n => n.Id);
         var ids = new List<string>();
 
         var ex = await Assert.ThrowsAsync<GraphApiException>(async () =>

@@ -236,14 +236,15 @@ public class UsageThrottleTests
         var wall = System.Diagnostics.Stopwatch.StartNew();
         var numbers = new List<PhoneNumber>();
         var pages = new PageIterator<PhoneNumber>(client.PhoneNumbersUri(Waba, new[] { "id", "status" }, 100),
-            (uri, ct) => client.GetPhoneNumberPageAsync(uri, Waba, null, ct));
+            (uri, ct) => client.GetPhoneNumberPageAsync(uri, Waba, null, ct), n => n.Id);
         while (await pages.NextAsync(CancellationToken.None) is { } page) numbers.AddRange(page.Items);
         var total = wall.Elapsed + clock.TotalWaited;
         _output.WriteLine($"1,000 numbers through six faults: {requests} requests, {clock.TotalWaited.TotalSeconds:0.0} s waited ({string.Join(", ", clock.Waits.Select(w => w.TotalSeconds.ToString("0.00")))}), {total.TotalSeconds:0.0} s in all.");
 
         Assert.Equal(Enumerable.Range(1000001, 1000).Select(i => i.ToString()), numbers.Select(n => n.Id));
         Assert.Equal(16, requests);
-        Assert.True(total < TimeSpan.FromSeconds(15), $"The listing took {total.TotalSeconds:0.0} s.");
+        // What the module chose to wait, on the test clock: the real time of 16 answers is the machine's, not the module's.
+        Assert.True(clock.TotalWaited < TimeSpan.FromSeconds(10), $"The listing waited {clock.TotalWaited.TotalSeconds:0.0} s.");
         // One pause for the 80008's reading (its retry), none for the pages after it.
         Assert.Single(clock.Waits, w => w == TimeSpan.FromSeconds(4.95));
     }
