@@ -12,7 +12,8 @@ public sealed class CommandLineTests
     public async Task It_prints_the_startup_lines_serves_the_token_and_exits_when_stdin_closes()
     {
         using var process = Start("--port", "0", "--token", "t0k3n", "--numbers", "3", "--exit-on-stdin-close");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        // Only stops a hung test: starting a .NET process on a machine running two suites can take many seconds.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
 
         var lines = new List<string>();
         for (var i = 0; i < 5; i++) lines.Add(await process.StandardOutput.ReadLineAsync(timeout.Token) ?? "");
@@ -35,7 +36,7 @@ public sealed class CommandLineTests
     public async Task An_unknown_option_exits_with_code_2_and_the_usage()
     {
         using var process = Start("--colour", "blue");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90)); // only stops a hung test
 
         var error = await process.StandardError.ReadToEndAsync(timeout.Token);
         await process.WaitForExitAsync(timeout.Token);
