@@ -9,7 +9,7 @@
       Emulator  Build and start the emulator in the foreground (Ctrl+C stops it)
       Package   Build, then make the package out/repo/WhatsappPhone.<version>.nupkg (Compress-PSResource: no repository is registered)
       Bench     Build, then compare the module with what people would write instead (bench/Invoke-Benchmark.ps1);
-                prints medians and ratios against the targets, writes out/bench/results.json
+                prints medians and ratios against the targets, writes out/bench/results.json; -BenchPart for one part
 .EXAMPLE
     dotnet pwsh ./build.ps1 Test
 .EXAMPLE
@@ -32,7 +32,11 @@ param(
     [string[]] $PesterPath,
 
     # Test task: a dotnet test --filter expression for xUnit (default: all); 'none' skips xUnit.
-    [string] $XunitFilter
+    [string] $XunitFilter,
+
+    # Bench task: only these rows (Import, Webhooks or Watch); default all of them.
+    [ValidateSet('All', 'Import', 'Webhooks', 'Watch')]
+    [string] $BenchPart = 'All'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -209,7 +213,7 @@ switch ($Task) {
     }
     'Bench' {
         $moduleDir = Invoke-Build
-        & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $root 'bench/Invoke-Benchmark.ps1') -ModulePath (Join-Path $moduleDir 'WhatsappPhone.psd1') -EmulatorPath (Join-Path $out 'emulator')
+        & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $root 'bench/Invoke-Benchmark.ps1') -ModulePath (Join-Path $moduleDir 'WhatsappPhone.psd1') -EmulatorPath (Join-Path $out 'emulator') -Part $BenchPart
         if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
     }
 }
