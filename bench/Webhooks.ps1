@@ -8,6 +8,10 @@
 #    and unsafe). The issue's floor: at least 2,000 a second.
 # 6. Slow callers: the time to answer one signed notification while 200 connections dribble their
 #    bodies a byte a second, against the same without them. The issue's bound: under 2 s.
+# 7. The spool: 2,000 signed notifications over 8 keep-alive connections into Receive-WaWebhook
+#    -SpoolPath | Out-Null (each 200 once its file and the folder are flushed to disk; each file
+#    read back and removed once its event was written), against a minimal endpoint that writes each
+#    body to a file of its own and flushes the file and the folder before its 200. Disk-bound.
 
 $webhookCode = @'
 using System;
@@ -113,6 +117,57 @@ public static class WebhookBench
         public void Dispose() => _stop();
     }
 
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "open")] private static extern int OpenFolder(string path, int flags);
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "fsync")] private static extern int Fsync(int descriptor);
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "close")] private static extern int Close(int descriptor);
+
+    /// <summary>
+    /// The spool's baseline: HttpListener, HMAC and JSON checked, the body written to a file of its
+    /// own in <paramref name="folder"/>, the file and the folder flushed to disk, then 200. What any
+    /// endpoint that keeps a notification across a power loss before acknowledging it must do.
+    /// </summary>
+    public static IDisposable MinimalSpoolEndpoint(string prefix, string folder)
+    {
+        System.IO.Directory.CreateDirectory(folder);
+        var listener = new HttpListener();
+        listener.Prefixes.Add(prefix);
+        listener.Start();
+        long sequence = 0;
+        Task.Run(async () =>
+        {
+            while (listener.IsListening)
+            {
+                HttpListenerContext context;
+                try { context = await listener.GetContextAsync().ConfigureAwait(false); }
+                catch (Exception) { return; }
+                _ = Task.Run(async () =>
+                {
+                    using var buffer = new System.IO.MemoryStream();
+                    await context.Request.InputStream.CopyToAsync(buffer).ConfigureAwait(false);
+                    var body = buffer.ToArray();
+                    var ok = context.Request.Headers["X-Hub-Signature-256"] == Sign(body);
+                    if (ok)
+                    {
+                        using (JsonDocument.Parse(body)) { }
+                        var path = System.IO.Path.Combine(folder, Interlocked.Increment(ref sequence).ToString("D12") + ".json");
+                        using (var file = new System.IO.FileStream(path, System.IO.FileMode.CreateNew, System.IO.FileAccess.Write))
+                        {
+                            file.Write(body, 0, body.Length);
+                            file.Flush(flushToDisk: true);
+                        }
+                        var descriptor = OpenFolder(folder, 0);
+                        Fsync(descriptor);
+                        Close(descriptor);
+                    }
+                    context.Response.StatusCode = ok ? 200 : 401;
+                    context.Response.ContentLength64 = 0;
+                    context.Response.Close();
+                });
+            }
+        });
+        return new Stop(() => listener.Stop());
+    }
+
     /// <summary>The baseline: HttpListener, HMAC and JSON checked, 200 at once; returns a stopper.</summary>
     public static IDisposable MinimalEndpoint(string prefix)
     {
@@ -190,3 +245,39 @@ Write-Host ("    Receive-WaWebhook: {0:N0} notifications a second (each 200 afte
 Add-Result '10,000 signed notifications, 8 keep-alive connections' 'ms' $pair 2 'HttpListener endpoint: HMAC, parse, 200 at once' -MaxModule 5000
 $pair = [pscustomobject]@{ Module = [double]$lines[-2]; Baseline = [double]$lines[-1] }
 Add-Result 'One notification answered among 200 callers dribbling a byte a second' 'ms' $pair 20 'the same with no slow caller' -MaxModule 2000
+
+Write-Host 'Webhook spool: 2,000 notifications over 8 keep-alive connections, each on disk before its 200...'
+$spoolRoot = Join-Path $benchDir 'spool'
+$spoolScript = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$ModulePath'
+Add-Type -Path '$webhookCodePath'
+function Port { `$p = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); `$p.Start(); try { `$p.LocalEndpoint.Port } finally { `$p.Stop() } }
+function Folder { `$f = Join-Path '$spoolRoot' ([guid]::NewGuid().ToString('N')); `$f }
+`$flood = { param(`$uri) [WebhookBench]::WaitUntilListening(`$uri); [WebhookBench]::Flood(`$uri, 1, 2000, 8) }
+function Module {
+    `$prefix = "http://127.0.0.1:`$(Port)/hook/"
+    `$ps = [powershell]::Create().AddScript(`$flood).AddArgument(`$prefix)
+    `$handle = `$ps.BeginInvoke()
+    Receive-WaWebhook -Prefix `$prefix -AppSecret ([WebhookBench]::Secret) -Count 2000 -TimeoutSec 300 -SpoolPath (Folder) -WarningAction SilentlyContinue | Out-Null
+    try { `$ps.EndInvoke(`$handle)[-1] } finally { `$ps.Dispose() }
+}
+function Baseline {
+    `$prefix = "http://127.0.0.1:`$(Port)/hook/"
+    `$endpoint = [WebhookBench]::MinimalSpoolEndpoint(`$prefix, (Folder))
+    try { & `$flood `$prefix } finally { `$endpoint.Dispose() }
+}
+`$null = Module; `$null = Baseline
+`$a = @(); `$b = @()
+for (`$i = 0; `$i -lt $Rounds; `$i++) { `$a += Module; `$b += Baseline }
+function Mid(`$v) { (`$v | Sort-Object)[[int][Math]::Floor(`$v.Count / 2)] }
+Mid `$a; Mid `$b
+"@
+try {
+    $lines = & dotnet $pwshDll -NoProfile -NonInteractive -Command $spoolScript
+    if ($LASTEXITCODE -ne 0) { throw "The spool benchmark failed: $lines" }
+}
+finally { Remove-Item -LiteralPath $spoolRoot -Recurse -Force -ErrorAction SilentlyContinue }
+$pair = [pscustomobject]@{ Module = [double]$lines[-2]; Baseline = [double]$lines[-1] }
+Write-Host ("    Receive-WaWebhook -SpoolPath: {0:N0} notifications a second; the minimal durable endpoint: {1:N0} a second" -f (2000 / $pair.Module * 1000), (2000 / $pair.Baseline * 1000))
+Add-Result '2,000 notifications with -SpoolPath, 8 connections' 'ms' $pair 2 'HttpListener endpoint: a file each, file and folder flushed, 200'

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using WhatsappPhone.Webhooks;
 
 namespace WhatsappPhone.Changes;
 
@@ -91,6 +92,7 @@ internal sealed class WatchStateFile
             }
             if (File.Exists(Path)) File.Replace(temporary, Path, null);
             else File.Move(temporary, Path);
+            DurableFolder.Flush(string.IsNullOrEmpty(folder) ? "." : folder!); // the new name on disk, not only its content
         }
         finally
         {

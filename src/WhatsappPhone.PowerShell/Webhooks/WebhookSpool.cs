@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
+using System.Threading;
 
 namespace WhatsappPhone.Webhooks;
 
@@ -43,7 +44,10 @@ internal sealed class WebhookSpool : IDisposable
     private static readonly Regex EntryName = new Regex(@"^(\d{12})-([0-9a-f]{64})\.json$", RegexOptions.CultureInvariant);
 
     private readonly FileStream _lock;
+    private readonly object _flushGate = new object();
     private long _lastSequence;
+    private long _renamed;
+    private long _flushed;
 
     /// <summary>Opens (or creates) the spool folder and takes its lock; a WaWebhookException when another listener holds it or the folder cannot be used.</summary>
     public WebhookSpool(string folder)
@@ -117,7 +121,8 @@ internal sealed class WebhookSpool : IDisposable
 
     /// <summary>
     /// Writes the body and flushes it to disk before it gets its name: a file under an entry's name
-    /// is whole. Throws IOException (or UnauthorizedAccessException) when it cannot.
+    /// is whole. Then the folder is flushed too, so that the name survives a power loss or a host's
+    /// crash, not only the process's. Throws IOException (or UnauthorizedAccessException) when it cannot.
     /// </summary>
     public void Write(SpoolEntry entry, byte[] body)
     {
@@ -136,6 +141,32 @@ internal sealed class WebhookSpool : IDisposable
         {
             TryDelete(partial); // never acknowledged: Meta delivers it again
             throw;
+        }
+        try
+        {
+            FlushFolder();
+        }
+        catch
+        {
+            TryDelete(entry.Path); // its name may not be on disk: not acknowledged, so not kept to be written twice
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Flushes the folder once for every file named before the call: writers that arrive while a
+    /// flush is under way share the next one (a ticket taken after the rename is covered by any
+    /// flush that starts after the ticket).
+    /// </summary>
+    private void FlushFolder()
+    {
+        var ticket = Interlocked.Increment(ref _renamed);
+        lock (_flushGate)
+        {
+            if (Interlocked.Read(ref _flushed) >= ticket) return;
+            var upTo = Interlocked.Read(ref _renamed);
+            DurableFolder.Flush(Folder);
+            Interlocked.Exchange(ref _flushed, upTo);
         }
     }
 

@@ -169,6 +169,19 @@ public sealed class WebhookSpoolTests : IDisposable
     }
 
     [Fact]
+    public void The_folder_is_flushed_to_disk_after_each_file_gets_its_name_and_a_folder_that_cannot_be_is_an_error()
+    {
+        if (System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows)) return; // NTFS journals the rename: nothing to call
+        Directory.CreateDirectory(_folder);
+
+        DurableFolder.Flush(_folder);
+        // A missing folder shows the call reaches libc (a binding that did not would pass silently);
+        // Write turns this IOException into a 503, as the test above shows for the file itself.
+        var error = Assert.Throws<IOException>(() => DurableFolder.Flush(Path.Combine(_folder, "gone")));
+        Assert.Contains("could not be opened", error.Message);
+    }
+
+    [Fact]
     public void A_file_an_earlier_listener_was_still_writing_is_moved_aside_and_said()
     {
         Directory.CreateDirectory(_folder);
