@@ -108,7 +108,8 @@ Describe 'A restart on the same state' {
         $folder = Join-Path $TestDrive 'watch-folder'
         $null = New-Item -ItemType Directory $folder
         $null = Watch-WaPhoneNumber -StatePath $folder -Once
-        (Get-ChildItem $folder).Name | Should -Be 'watch-state.json'
+        # The state, and the lock file a watch holds while it runs; nothing else (no temporary file).
+        @((Get-ChildItem $folder).Name | Sort-Object) | Should -Be @('watch-state.json', 'watch-state.json.lock')
         Get-Content -Raw (Join-Path $folder 'watch-state.json') | Should -Not -Match ([regex]::Escape($emu.Token))
     }
 }
@@ -163,6 +164,35 @@ Describe 'A state that does not fit' {
         Set-Content $state '<xml>not a watch state</xml>'
         { Watch-WaPhoneNumber -StatePath $state -Once } | Should -Throw -ErrorId 'WaWatchStateUnreadable,*'
         Get-Content -Raw $state | Should -Be "<xml>not a watch state</xml>$([Environment]::NewLine)"
+    }
+
+    It 'is refused while another watch (another process) uses it, and free again once that process is killed' {
+        $state = New-StatePath
+        $null = Watch-WaPhoneNumber -StatePath $state -Once
+        $saved = Get-FileHash $state
+        $script = @"
+Import-Module '$env:WHATSAPP_TEST_MODULE'
+Connect-WaAccount -AccessToken '$($emu.Token)' -BaseUri '$($emu.BaseUri)' -BusinessAccountId $market
+Watch-WaPhoneNumber -StatePath '$state' -PollIntervalSec 600 -TimeoutSec 300 -Verbose 4>&1 | ForEach-Object { "`$_" }
+"@
+        $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
+        $out = Join-Path $TestDrive "watch-$([guid]::NewGuid()).txt"
+        $other = Start-Process dotnet -ArgumentList (Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded -PassThru -RedirectStandardOutput $out
+        try {
+            # It holds the state once it says it is watching (the lock comes before the state is read);
+            # polled with a bound, and without touching the lock, which would race the other watch for it.
+            for ($i = 0; $i -lt 1200 -and -not ((Test-Path $out) -and (Get-Content -Raw $out) -match 'Watching the numbers'); $i++) { Start-Sleep -Milliseconds 50 }
+            Get-Content -Raw $out | Should -Match 'Watching the numbers'
+            { Watch-WaPhoneNumber -StatePath $state -Once } | Should -Throw -ErrorId 'WaWatchStateLocked,*'
+            { Watch-WaPhoneNumber -StatePath $state -Once } | Should -Throw '*Another Watch-WaPhoneNumber is using the watch state*'
+        }
+        finally {
+            $other.Kill()
+            $other.WaitForExit()
+        }
+        # Killed, it holds nothing: the lock went with the process, and the state is the one saved.
+        (Get-FileHash $state).Hash | Should -Be $saved.Hash
+        @(Watch-WaPhoneNumber -StatePath $state -Once -ErrorAction Stop).Count | Should -Be 0
     }
 
     It 'is needed by -Once' {

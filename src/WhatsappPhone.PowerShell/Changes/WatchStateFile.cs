@@ -14,6 +14,8 @@ internal sealed class WatchStateException : Exception
     public const string Unreadable = "WaWatchStateUnreadable";
     /// <summary>The file is the state of a watch over other accounts.</summary>
     public const string OtherAccounts = "WaWatchStateOtherAccounts";
+    /// <summary>Another watch is using the state.</summary>
+    public const string Locked = "WaWatchStateLocked";
 
     public WatchStateException(string message, string errorId, Exception? inner = null) : base(message, inner) => ErrorId = errorId;
 
@@ -24,9 +26,10 @@ internal sealed class WatchStateException : Exception
 /// Where Watch-WaPhoneNumber keeps the last reported state of every number (-StatePath): JSON with
 /// the numbers' properties as text, and nothing secret. Saved whole and atomically: written to a
 /// temporary file beside it, flushed to disk, then renamed over it, so a crash leaves the old state
-/// or the new one, never half of one.
+/// or the new one, never half of one. A watch holds a lock file beside it (the state's name with
+/// .lock) while it runs, so that two watches never overwrite each other's state.
 /// </summary>
-internal sealed class WatchStateFile
+internal sealed class WatchStateFile : IDisposable
 {
     /// <summary>The file's name when -StatePath is a folder.</summary>
     public const string FileName = "watch-state.json";
@@ -44,6 +47,43 @@ internal sealed class WatchStateFile
 
     /// <summary>The state file.</summary>
     public string Path { get; }
+
+    private FileStream? _lock;
+
+    /// <summary>
+    /// Takes the state for this watch until Dispose: a <see cref="WatchStateException"/> when another
+    /// watch (another process, or this one) holds it. The lock file is left in place; the lock itself
+    /// goes with the process, however it ends.
+    /// </summary>
+    public void Lock()
+    {
+        var lockPath = Path + ".lock";
+        try
+        {
+            var folder = System.IO.Path.GetDirectoryName(Path);
+            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+            // FileShare.None is an exclusive lock between processes (flock on Linux and macOS).
+            _lock = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex) when (File.Exists(lockPath))
+        {
+            throw new WatchStateException(
+                $"Another Watch-WaPhoneNumber is using the watch state {Path}: one watch per state, or each would overwrite what the other reported. " +
+                "Wait for it to end (a scheduled -Once run that overlaps the next one: run less often), or give this watch its own -StatePath.",
+                WatchStateException.Locked, ex);
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        {
+            throw new WatchStateException($"The watch state {Path} cannot be used: {ex.Message}", WatchStateException.Unreadable, ex);
+        }
+    }
+
+    /// <summary>Releases the lock (the watch ended).</summary>
+    public void Dispose()
+    {
+        _lock?.Dispose();
+        _lock = null;
+    }
 
     /// <summary>
     /// The saved watch, or null when there is no file yet. A file that cannot be read or is not a

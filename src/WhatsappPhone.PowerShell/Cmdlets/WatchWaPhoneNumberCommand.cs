@@ -182,6 +182,7 @@ public sealed class WatchWaPhoneNumberCommand : WaPhoneNumberReaderCmdlet
             _intake?.Close();
             // However the watch ends (Ctrl+C, Select-Object -First), what was written stays written.
             if (_unsaved) SaveState(final: true);
+            _stateFile?.Dispose(); // the lock: the next watch on this state may start
         }
         if (_intake != null) IntakeHost.Summarize(this, _intake, _written, "change(s) in all");
         base.EndProcessing();
@@ -401,6 +402,7 @@ public sealed class WatchWaPhoneNumberCommand : WaPhoneNumberReaderCmdlet
     protected override void DisposeResources()
     {
         _intake?.Dispose();
+        _stateFile?.Dispose();
         base.DisposeResources();
     }
 
@@ -450,12 +452,18 @@ public sealed class WatchWaPhoneNumberCommand : WaPhoneNumberReaderCmdlet
         NumberWatch? saved = null;
         try
         {
+            _stateFile.Lock();
             saved = _stateFile.Load(_accounts);
         }
         catch (WatchStateException ex)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId,
-                ex.ErrorId == WatchStateException.OtherAccounts ? ErrorCategory.InvalidArgument : ErrorCategory.InvalidData, _stateFile.Path));
+            var category = ex.ErrorId switch
+            {
+                WatchStateException.OtherAccounts => ErrorCategory.InvalidArgument,
+                WatchStateException.Locked => ErrorCategory.ResourceBusy,
+                _ => ErrorCategory.InvalidData,
+            };
+            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, category, _stateFile.Path));
         }
         if (saved != null) return saved;
         WriteVerbose($"No saved state at {_stateFile.Path}: the first poll is the baseline, and reports nothing.");

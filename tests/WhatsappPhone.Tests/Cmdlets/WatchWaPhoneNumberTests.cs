@@ -223,7 +223,8 @@ public sealed class WatchWaPhoneNumberTests : RunspaceTest
         Assert.Equal(new[] { $"{A} QualityDown YELLOW Poll" }, Lines(next));
         Assert.True(File.Exists(Path.Combine(_dir, "watch-state.json")));
         Assert.DoesNotContain(Token, File.ReadAllText(Path.Combine(_dir, "watch-state.json")));
-        Assert.Equal(new[] { "watch-state.json" }, Directory.GetFiles(_dir).Select(Path.GetFileName));
+        // The state and the lock file a watch holds while it runs; no temporary file left behind.
+        Assert.Equal(new[] { "watch-state.json", "watch-state.json.lock" }, Directory.GetFiles(_dir).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal));
     }
 
     [Fact]
@@ -241,6 +242,33 @@ public sealed class WatchWaPhoneNumberTests : RunspaceTest
         Assert.Equal(State, error.TargetObject);
         Assert.Equal(requests, graph.Count);
         Assert.Equal(saved, File.ReadAllText(State));
+    }
+
+    [Fact]
+    public void A_state_another_watch_holds_is_a_terminating_error_before_any_request_and_is_kept_and_free_once_released()
+    {
+        using var graph = Graph((_, _) => (200, Page(Number(A))));
+        Watch(graph, new TestClock(), $"Watch-WaPhoneNumber -Context $ctx -StatePath '{State}' -Once");
+        var saved = File.ReadAllText(State);
+        var requests = graph.Count;
+
+        Result refused;
+        // Another watch's lock, taken as it takes it (an exclusive open of the lock file).
+        using (new FileStream(State + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+            refused = Watch(graph, new TestClock(), $"Watch-WaPhoneNumber -Context $ctx -StatePath '{State}' -Once");
+        var requestsWhileHeld = graph.Count;
+        var stateWhileHeld = File.ReadAllText(State);
+        var after = Watch(graph, new TestClock(), $"Watch-WaPhoneNumber -Context $ctx -StatePath '{State}' -Once");
+
+        var error = Assert.Single(refused.Errors);
+        Assert.Equal("WaWatchStateLocked,WhatsappPhone.Cmdlets.WatchWaPhoneNumberCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ResourceBusy, error.CategoryInfo.Category);
+        Assert.Equal(State, error.TargetObject);
+        Assert.Equal(requests, requestsWhileHeld);
+        Assert.Equal(saved, stateWhileHeld);
+        // Released, the state is free again.
+        Assert.Empty(after.Errors);
+        Assert.True(graph.Count > requestsWhileHeld);
     }
 
     [Fact]
