@@ -129,10 +129,27 @@ public static class WebhookBench
     public static IDisposable MinimalSpoolEndpoint(string prefix, string folder)
     {
         System.IO.Directory.CreateDirectory(folder);
+        long sequence = 0;
+        return MinimalEndpoint(prefix, body =>
+        {
+            var path = System.IO.Path.Combine(folder, Interlocked.Increment(ref sequence).ToString("D12") + ".json");
+            using (var file = new System.IO.FileStream(path, System.IO.FileMode.CreateNew, System.IO.FileAccess.Write))
+            {
+                file.Write(body, 0, body.Length);
+                file.Flush(flushToDisk: true);
+            }
+            var descriptor = OpenFolder(folder, 0);
+            Fsync(descriptor);
+            Close(descriptor);
+        });
+    }
+
+    /// <summary>The baseline: HttpListener, HMAC and JSON checked, (<paramref name="keep"/>, then) 200; returns a stopper.</summary>
+    public static IDisposable MinimalEndpoint(string prefix, Action<byte[]> keep = null)
+    {
         var listener = new HttpListener();
         listener.Prefixes.Add(prefix);
         listener.Start();
-        long sequence = 0;
         Task.Run(async () =>
         {
             while (listener.IsListening)
@@ -149,46 +166,8 @@ public static class WebhookBench
                     if (ok)
                     {
                         using (JsonDocument.Parse(body)) { }
-                        var path = System.IO.Path.Combine(folder, Interlocked.Increment(ref sequence).ToString("D12") + ".json");
-                        using (var file = new System.IO.FileStream(path, System.IO.FileMode.CreateNew, System.IO.FileAccess.Write))
-                        {
-                            file.Write(body, 0, body.Length);
-                            file.Flush(flushToDisk: true);
-                        }
-                        var descriptor = OpenFolder(folder, 0);
-                        Fsync(descriptor);
-                        Close(descriptor);
+                        keep?.Invoke(body);
                     }
-                    context.Response.StatusCode = ok ? 200 : 401;
-                    context.Response.ContentLength64 = 0;
-                    context.Response.Close();
-                });
-            }
-        });
-        return new Stop(() => listener.Stop());
-    }
-
-    /// <summary>The baseline: HttpListener, HMAC and JSON checked, 200 at once; returns a stopper.</summary>
-    public static IDisposable MinimalEndpoint(string prefix)
-    {
-        var listener = new HttpListener();
-        listener.Prefixes.Add(prefix);
-        listener.Start();
-        var key = Encoding.UTF8.GetBytes(Secret);
-        Task.Run(async () =>
-        {
-            while (listener.IsListening)
-            {
-                HttpListenerContext context;
-                try { context = await listener.GetContextAsync().ConfigureAwait(false); }
-                catch (Exception) { return; }
-                _ = Task.Run(async () =>
-                {
-                    using var buffer = new System.IO.MemoryStream();
-                    await context.Request.InputStream.CopyToAsync(buffer).ConfigureAwait(false);
-                    var body = buffer.ToArray();
-                    var ok = context.Request.Headers["X-Hub-Signature-256"] == Sign(body);
-                    if (ok) using (JsonDocument.Parse(body)) { }
                     context.Response.StatusCode = ok ? 200 : 401;
                     context.Response.ContentLength64 = 0;
                     context.Response.Close();
